@@ -1,0 +1,37 @@
+/**
+ * The cdk8s app: one chart per component, written one file per chart.
+ * Charts depend on the namespaces chart, so files are numbered in apply
+ * order (`0000-namespaces.k8s.yaml` first).
+ */
+import { App, YamlOutputType } from 'cdk8s';
+import type { MonitoringConfig } from '../config';
+import { AlertmanagerChart } from './alertmanager-chart';
+import { KubeStateMetricsChart } from './kube-state-metrics-chart';
+import { NamespacesChart } from './namespaces-chart';
+import { NetworkPoliciesChart } from './network-policies-chart';
+import { NodeExporterChart } from './node-exporter-chart';
+import { PrometheusChart } from './prometheus-chart';
+import { PushgatewayChart } from './pushgateway-chart';
+
+/** Where manifests go unless `CDK8S_OUTDIR` says otherwise; never shared with cdktf's output. */
+export const DEFAULT_K8S_OUTDIR = 'dist/k8s';
+
+/** Build the cdk8s app for a configuration; call `synth()` to write it. */
+export function buildK8sApp(config: MonitoringConfig, outdir: string = DEFAULT_K8S_OUTDIR): App {
+  const app = new App({ outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART });
+  const namespaces = new NamespacesChart(app, 'namespaces', config);
+  const prometheus = new PrometheusChart(app, 'prometheus', config);
+  const alertmanager = new AlertmanagerChart(app, 'alertmanager', config);
+  const nodeExporter = new NodeExporterChart(app, 'node-exporter', config);
+  const kubeStateMetrics = new KubeStateMetricsChart(app, 'kube-state-metrics', config);
+  const pushgateway = new PushgatewayChart(app, 'pushgateway', config);
+  const network = new NetworkPoliciesChart(app, 'network-policies', config, {
+    prometheus: prometheus.prometheus,
+    alertmanager: alertmanager.alertmanager,
+    pushgateway: pushgateway.pushgateway,
+    kubeStateMetrics: kubeStateMetrics.kubeStateMetrics,
+    nodeExporter: nodeExporter.nodeExporter,
+  });
+  for (const chart of [prometheus, alertmanager, nodeExporter, kubeStateMetrics, pushgateway, network]) chart.addDependency(namespaces);
+  return app;
+}
