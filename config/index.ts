@@ -3,3 +3,4 @@ export * from './errors';
 export * from './load';
 export * from './checks';
 export * from './units';
+export { isCidr } from './sections/common';

@@ -91,11 +91,7 @@ export class Alertmanager extends Construct {
                 imagePullPolicy: 'IfNotPresent',
                 args: this.args(props),
                 env: [{ name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } }],
-                ports: [
-                  { name: 'web', containerPort: ALERTMANAGER_PORT, protocol: 'TCP' },
-                  { name: 'cluster-tcp', containerPort: ALERTMANAGER_CLUSTER_PORT, protocol: 'TCP' },
-                  { name: 'cluster-udp', containerPort: ALERTMANAGER_CLUSTER_PORT, protocol: 'UDP' },
-                ],
+                ports: [{ name: 'web', containerPort: ALERTMANAGER_PORT, protocol: 'TCP' }, ...this.clusterPorts()],
                 resources: resourceRequirements(props.resources ?? makeResources('50m', '128Mi', '500m', '256Mi')),
                 securityContext: restrictedContainerSecurityContext(NOBODY),
                 readinessProbe: httpProbe('/-/ready', 'web', 10, 3),
@@ -127,8 +123,7 @@ export class Alertmanager extends Construct {
         selector: this.podLabels,
         ports: [
           { name: 'web', port: ALERTMANAGER_PORT, targetPort: k8s.IntOrString.fromString('web') },
-          { name: 'cluster-tcp', port: ALERTMANAGER_CLUSTER_PORT, protocol: 'TCP', targetPort: k8s.IntOrString.fromString('cluster-tcp') },
-          { name: 'cluster-udp', port: ALERTMANAGER_CLUSTER_PORT, protocol: 'UDP', targetPort: k8s.IntOrString.fromString('cluster-udp') },
+          ...this.clusterPorts().map((p) => ({ name: p.name, port: p.containerPort, protocol: p.protocol, targetPort: k8s.IntOrString.fromString(p.name!) })),
         ],
       },
     });
@@ -138,6 +133,15 @@ export class Alertmanager extends Construct {
   /** DNS names of every peer, as `--cluster.peer` takes them. */
   peerAddresses(): string[] {
     return Array.from({ length: this.replicas }, (_, i) => `${Alertmanager.NAME}-${i}.${this.serviceName}.${this.namespace}.svc:${ALERTMANAGER_CLUSTER_PORT}`);
+  }
+
+  /** Gossip ports, only when there are peers to gossip with. */
+  private clusterPorts(): k8s.ContainerPort[] {
+    if (this.replicas < 2) return [];
+    return [
+      { name: 'cluster-tcp', containerPort: ALERTMANAGER_CLUSTER_PORT, protocol: 'TCP' },
+      { name: 'cluster-udp', containerPort: ALERTMANAGER_CLUSTER_PORT, protocol: 'UDP' },
+    ];
   }
 
   private args(props: AlertmanagerProps): string[] {

@@ -108,8 +108,6 @@ export class Prometheus extends Construct {
       `--storage.tsdb.retention.time=${props.retentionTime ?? '15d'}`,
       `--storage.tsdb.retention.size=${this.retentionSize}`,
       `--web.listen-address=:${PROMETHEUS_PORT}`,
-      '--web.console.templates=/etc/prometheus/consoles',
-      '--web.console.libraries=/etc/prometheus/console_libraries',
       ...(props.externalUrl ? [`--web.external-url=${props.externalUrl}`] : []),
     ];
 
