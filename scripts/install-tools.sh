@@ -21,10 +21,10 @@ declare -A pinned=([prometheus]=2.53.3+ds1-2 [promtool]=2.53.3+ds1-2 [prometheus
 
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
-if ! command -v prometheus-pushgateway >/dev/null || ! command -v prometheus-node-exporter >/dev/null; then
+if ! command -v prometheus-pushgateway >/dev/null || ! command -v prometheus-node-exporter >/dev/null || ! command -v openssl >/dev/null; then
   sudo_if_needed apt-get update -qq
   sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-    prometheus prometheus-alertmanager prometheus-pushgateway prometheus-node-exporter >/dev/null
+    prometheus prometheus-alertmanager prometheus-pushgateway prometheus-node-exporter openssl >/dev/null
 fi
 
 if [ -x "$tools/bin/prometheus" ] && [ -x "$tools/bin/promtool" ] && [ -x "$tools/bin/amtool" ] && [ -x "$tools/bin/alertmanager" ]; then
