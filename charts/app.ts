@@ -6,7 +6,13 @@
 import { App, YamlOutputType } from 'cdk8s';
 import type { MonitoringConfig } from '../config';
 import { AlertmanagerChart } from './alertmanager-chart';
+import { dashboardsFor } from './dashboards';
+import { GrafanaChart } from './grafana-chart';
+import { IngressChart } from './ingress-chart';
+import { JaegerChart } from './jaeger-chart';
 import { KubeStateMetricsChart } from './kube-state-metrics-chart';
+import { LogCollectorChart } from './log-collector-chart';
+import { LokiChart } from './loki-chart';
 import { NamespacesChart } from './namespaces-chart';
 import { NetworkPoliciesChart } from './network-policies-chart';
 import { NodeExporterChart } from './node-exporter-chart';
@@ -25,13 +31,26 @@ export function buildK8sApp(config: MonitoringConfig, outdir: string = DEFAULT_K
   const nodeExporter = new NodeExporterChart(app, 'node-exporter', config);
   const kubeStateMetrics = new KubeStateMetricsChart(app, 'kube-state-metrics', config);
   const pushgateway = new PushgatewayChart(app, 'pushgateway', config);
+  const grafana = new GrafanaChart(app, 'grafana', config);
+  for (const d of dashboardsFor(config)) grafana.grafana.addDashboard(d.folder, d.name, { ...d.dashboard });
+  const loki = new LokiChart(app, 'loki', config);
+  const logCollector = config.loki.collector.enabled ? new LogCollectorChart(app, 'log-collector', config) : undefined;
+  const jaeger = new JaegerChart(app, 'jaeger', config);
+  const ingress = new IngressChart(app, 'ingress', config);
   const network = new NetworkPoliciesChart(app, 'network-policies', config, {
     prometheus: prometheus.prometheus,
     alertmanager: alertmanager.alertmanager,
     pushgateway: pushgateway.pushgateway,
     kubeStateMetrics: kubeStateMetrics.kubeStateMetrics,
     nodeExporter: nodeExporter.nodeExporter,
+    grafana: grafana.grafana,
+    loki: loki.loki,
+    logCollector: logCollector?.collector,
+    jaeger: jaeger.jaeger,
   });
   for (const chart of [prometheus, alertmanager, nodeExporter, kubeStateMetrics, pushgateway, network]) chart.addDependency(namespaces);
+  for (const chart of [grafana, loki, jaeger, ingress, ...(logCollector ? [logCollector] : [])]) chart.addDependency(namespaces);
+  // The collector's namespace is created in its own chart; its policies are applied after it.
+  if (logCollector) network.addDependency(logCollector);
   return app;
 }

@@ -2,6 +2,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { MonitoringConfig } from '../config';
+import { storageClassKmsKeyArn } from '../config/aws-names';
 import { EncryptedStorageClass } from '../constructs/k8s/encrypted-storage-class';
 import { PART_OF } from '../constructs/k8s/lib/labels';
 import { MonitoringNamespace } from '../constructs/k8s/monitoring-namespace';
@@ -26,7 +27,7 @@ export class NamespacesChart extends Chart {
       volumeType: config.storage.volumeType,
       iops: config.storage.iops,
       throughputMiBps: config.storage.throughputMiBps,
-      kmsKeyArn: config.storage.kmsKeyArn,
+      kmsKeyArn: storageClassKmsKeyArn(config),
       reclaimPolicy: config.storage.reclaimPolicy,
       labels,
     });

@@ -3,9 +3,12 @@
  * shape. Each check is a named function returning the problems it finds,
  * so a test can exercise each message on its own.
  */
+import { ALERTING_CONFIG_CHECKS } from './alerting-checks';
+import { AWS_CONFIG_CHECKS } from './aws-checks';
 import type { ConfigIssue } from './errors';
 import type { MonitoringConfig } from './schema';
 import type { Route } from './sections/alertmanager';
+import { UIS_WITHOUT_LOGIN, type UiName } from './sections/ingress';
 import { durationToSeconds, prometheusSizeToBytes, quantityToBytes, retentionSizeFor } from './units';
 
 /** A cross-field rule over the whole configuration. */
@@ -80,6 +83,74 @@ export const checkReceiversHaveAnIntegration: ConfigCheck = ({ alertmanager }) =
       message: `receiver "${receiver.name}" has no slack, pagerduty, email or webhook entry, so its alerts would be dropped; add one, or name it "null" to drop alerts on purpose`,
     }));
 
+export const checkGrafanaDatabase: ConfigCheck = ({ grafana }) => {
+  const issues: ConfigIssue[] = [];
+  if (grafana.replicas > 1 && grafana.database.type === 'sqlite') {
+    issues.push({
+      path: 'grafana.replicas',
+      message: `${grafana.replicas} requires grafana.database.type=postgres; SQLite cannot be shared between replicas, so each would keep its own users, dashboards and alert state. Configure grafana.database.postgres or use 1 replica`,
+    });
+  }
+  if (grafana.database.type === 'postgres' && !grafana.database.postgres) {
+    issues.push({ path: 'grafana.database.postgres', message: 'grafana.database.type is "postgres" but grafana.database.postgres is missing; give at least its host (the password comes from a Secret)' });
+  }
+  return issues;
+};
+
+export const checkLokiTopology: ConfigCheck = ({ loki }) => {
+  const issues: ConfigIssue[] = [];
+  if (loki.replicas > 1 && loki.storage.type === 'filesystem') {
+    issues.push({
+      path: 'loki.replicas',
+      message: `${loki.replicas} replicas on loki.storage.type "filesystem"; each replica would keep only the chunks it wrote, so queries would miss logs and retention would run per volume. Use loki.storage.type "s3" (object storage shared by the replicas) or 1 replica`,
+    });
+  }
+  if (loki.replicas < loki.replicationFactor) {
+    issues.push({
+      path: 'loki.replicationFactor',
+      message: `${loki.replicationFactor} is more than loki.replicas (${loki.replicas}); the ring cannot place ${loki.replicationFactor} copies of a stream on ${loki.replicas} ingester${loki.replicas === 1 ? '' : 's'}, so every push would fail. Use at least ${loki.replicationFactor} replicas or a lower replication factor`,
+    });
+  }
+  return issues;
+};
+
+export const checkJaegerStorage: ConfigCheck = ({ jaeger }) => {
+  const issues: ConfigIssue[] = [];
+  const { type } = jaeger.storage;
+  if (type === 'badger' && jaeger.collector.replicas > 1) {
+    issues.push({
+      path: 'jaeger.collector.replicas',
+      message: `${jaeger.collector.replicas} with jaeger.storage.type "badger"; Badger is a local database that only one process can open, so the other collectors could neither write nor be queried. Use jaeger.storage.type "elasticsearch" or "opensearch", or 1 replica`,
+    });
+  }
+  if (type === 'badger' && jaeger.query.replicas > 1) {
+    issues.push({ path: 'jaeger.query.replicas', message: `${jaeger.query.replicas} with jaeger.storage.type "badger"; the query role runs in the collector's pod next to the Badger files. Use 1, or Elasticsearch/OpenSearch storage` });
+  }
+  if (type !== 'badger' && !jaeger.storage.elasticsearch) {
+    issues.push({ path: 'jaeger.storage.elasticsearch', message: `jaeger.storage.type is "${type}" but jaeger.storage.elasticsearch is missing; give at least the cluster's urls (credentials come from a Secret)` });
+  }
+  return issues;
+};
+
+const UI_TITLES: Record<UiName, string> = { grafana: 'Grafana', prometheus: 'Prometheus', alertmanager: 'Alertmanager', jaeger: 'Jaeger' };
+
+export const checkUiAuth: ConfigCheck = ({ ingress }) => {
+  if (!ingress.enabled) return [];
+  const issues: ConfigIssue[] = [];
+  if (ingress.auth.type === 'none') {
+    for (const ui of UIS_WITHOUT_LOGIN.filter((name) => ingress.expose[name])) {
+      issues.push({
+        path: `ingress.expose.${ui}`,
+        message: `exposing ${UI_TITLES[ui]} with ingress.auth.type "none" would put it on the network without any login (it has none of its own). Use ingress.auth.type "basic" (an htpasswd Secret) or "oauth2" (an external auth URL), or set ingress.expose.${ui} to false`,
+      });
+    }
+  }
+  if (ingress.auth.type === 'oauth2' && !ingress.auth.oauth2) {
+    issues.push({ path: 'ingress.auth.oauth2', message: 'ingress.auth.type is "oauth2" but ingress.auth.oauth2 is missing; give the authUrl and signinUrl of your OAuth2 proxy' });
+  }
+  return issues;
+};
+
 /** Every cross-field check, in the order their messages are reported. */
 export const CONFIG_CHECKS: readonly ConfigCheck[] = [
   checkScrapeTimeout,
@@ -89,4 +160,10 @@ export const CONFIG_CHECKS: readonly ConfigCheck[] = [
   checkReceiverNamesUnique,
   checkRoutesUseKnownReceivers,
   checkReceiversHaveAnIntegration,
+  checkGrafanaDatabase,
+  checkLokiTopology,
+  checkJaegerStorage,
+  checkUiAuth,
+  ...AWS_CONFIG_CHECKS,
+  ...ALERTING_CONFIG_CHECKS,
 ];

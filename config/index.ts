@@ -4,3 +4,4 @@ export * from './load';
 export * from './checks';
 export * from './units';
 export { isCidr } from './sections/common';
+export * from './slo';

@@ -7,12 +7,19 @@
  * falls back to a default.
  */
 import { z } from 'zod';
+import { AlertingSection } from './sections/alerting';
 import { AlertmanagerSection } from './sections/alertmanager';
+import { AwsSection } from './sections/aws';
 import { ClusterSection, NamespacesSection } from './sections/cluster';
 import { KubeStateMetricsSection, NodeExporterSection, PushgatewaySection } from './sections/exporters';
+import { GrafanaSection } from './sections/grafana';
 import { ImagesSection } from './sections/images';
+import { IngressSection } from './sections/ingress';
+import { JaegerSection } from './sections/jaeger';
+import { LokiSection } from './sections/loki';
 import { NetworkSection } from './sections/network';
 import { PrometheusSection } from './sections/prometheus';
+import { SlosSection } from './sections/slos';
 import { StorageSection } from './sections/storage';
 
 export const MonitoringConfigSchema = z.strictObject({
@@ -23,9 +30,16 @@ export const MonitoringConfigSchema = z.strictObject({
   images: ImagesSection.prefault({}),
   prometheus: PrometheusSection.prefault({}),
   alertmanager: AlertmanagerSection.prefault({}),
+  alerting: AlertingSection.prefault({}),
+  slos: SlosSection,
   nodeExporter: NodeExporterSection.prefault({}),
   kubeStateMetrics: KubeStateMetricsSection.prefault({}),
   pushgateway: PushgatewaySection.prefault({}),
+  aws: AwsSection.prefault({}),
+  grafana: GrafanaSection.prefault({}),
+  loki: LokiSection.prefault({}),
+  jaeger: JaegerSection.prefault({}),
+  ingress: IngressSection.prefault({}),
 });
 
 /** The resolved configuration: every field present. */

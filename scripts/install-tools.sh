@@ -21,6 +21,19 @@ declare -A pinned=([prometheus]=2.53.3+ds1-2 [promtool]=2.53.3+ds1-2 [prometheus
 
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
+# Terraform and the hashicorp/aws provider cannot come from the registries this
+# project may use (npm, Debian): the Terraform tests need both on the machine.
+# Checked, not installed; TF_PLUGIN_MIRROR overrides the mirror location.
+tf_mirror="${TF_PLUGIN_MIRROR:-/opt/tf-plugins}"
+if ! command -v terraform >/dev/null; then
+  echo "error: terraform (>= 1.5) is not on PATH; test/validation/terraform.test.ts needs it" >&2
+  exit 1
+fi
+if [ ! -d "$tf_mirror/registry.terraform.io/hashicorp/aws/5.100.0" ]; then
+  echo "error: no hashicorp/aws 5.100.0 in the provider mirror $tf_mirror (set TF_PLUGIN_MIRROR)" >&2
+  exit 1
+fi
+
 if ! command -v prometheus-pushgateway >/dev/null || ! command -v prometheus-node-exporter >/dev/null || ! command -v openssl >/dev/null; then
   sudo_if_needed apt-get update -qq
   sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \

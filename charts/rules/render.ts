@@ -11,6 +11,7 @@ export function renderRule(rule: Rule): Record<string, unknown> {
     alert: rule.name,
     expr: rule.expr,
     ...(rule.for ? { for: rule.for } : {}),
+    ...(rule.keepFiringFor ? { keep_firing_for: rule.keepFiringFor } : {}),
     labels: { ...rule.labels, severity: rule.severity, team: rule.team },
     annotations: {
       summary: rule.summary,

@@ -2,9 +2,9 @@
  * Renders `alertmanager.yml` from the typed routing configuration.
  * Credentials are never values: each is a key of the receivers Secret,
  * mounted under `secretsDir` and referenced through a `*_file` setting.
- * The output keeps to settings that both the Alertmanager we ship (0.28)
- * and the `amtool` the tests run (Debian's 0.25) accept; a webhook's
- * credentials therefore travel as a bearer token file, not `url_file`.
+ * The output keeps to settings that both the Alertmanager we ship and the
+ * `amtool` the tests run accept (both 0.28): a webhook URL that embeds a
+ * token is read from a file (`url_file`), like every other credential.
  */
 import type { InhibitRule, Receiver, Route } from '../../config/sections/alertmanager';
 
@@ -17,6 +17,14 @@ export interface AlertmanagerConfigSettings {
   /** How long an alert without updates stays firing. @default '5m' */
   readonly resolveTimeout?: string;
 }
+
+/**
+ * The PagerDuty Events API v2 severity of a notification, from the alerts'
+ * `severity` label: `critical`, `warning` and `info` as they are, `high` as
+ * `error`; anything else as `critical`, since it was routed to a pager.
+ */
+export const PAGERDUTY_SEVERITY =
+  '{{ if eq .CommonLabels.severity "high" }}error{{ else if eq .CommonLabels.severity "warning" }}warning{{ else if eq .CommonLabels.severity "info" }}info{{ else }}critical{{ end }}';
 
 /** The `alertmanager.yml` document as a plain object. */
 export function renderAlertmanagerConfig(settings: AlertmanagerConfigSettings): Record<string, unknown> {
@@ -59,10 +67,15 @@ function renderReceiver(receiver: Receiver, file: (key: string) => string): Reco
       })),
     ),
     pagerduty_configs: nonEmpty(
-      receiver.pagerduty.map((pagerduty) => ({
-        routing_key_file: file(pagerduty.routingKeySecretKey),
-        send_resolved: pagerduty.sendResolved,
-      })),
+      receiver.pagerduty.map((pagerduty) =>
+        dropUndefined({
+          routing_key_file: file(pagerduty.routingKeySecretKey),
+          url: pagerduty.url,
+          // Alertmanager sends "error" by default; PagerDuty's urgency rules key on the event's severity.
+          severity: PAGERDUTY_SEVERITY,
+          send_resolved: pagerduty.sendResolved,
+        }),
+      ),
     ),
     email_configs: nonEmpty(
       receiver.email.map((email) =>
@@ -81,6 +94,7 @@ function renderReceiver(receiver: Receiver, file: (key: string) => string): Reco
       receiver.webhook.map((webhook) =>
         dropUndefined({
           url: webhook.url,
+          url_file: webhook.urlSecretKey ? file(webhook.urlSecretKey) : undefined,
           send_resolved: webhook.sendResolved,
           max_alerts: webhook.maxAlerts,
           http_config: webhook.bearerTokenSecretKey
@@ -98,7 +112,7 @@ export function referencedSecretKeys(receivers: readonly Receiver[]): string[] {
     ...receiver.slack.map((s) => s.apiUrlSecretKey),
     ...receiver.pagerduty.map((p) => p.routingKeySecretKey),
     ...receiver.email.flatMap((e) => (e.authPasswordSecretKey ? [e.authPasswordSecretKey] : [])),
-    ...receiver.webhook.flatMap((w) => (w.bearerTokenSecretKey ? [w.bearerTokenSecretKey] : [])),
+    ...receiver.webhook.flatMap((w) => [w.urlSecretKey, w.bearerTokenSecretKey].filter((key): key is string => key !== undefined)),
   ]);
   return [...new Set(keys)].sort();
 }

@@ -17,6 +17,7 @@ import { addDisruptionBudget, httpProbe, resourceRequirements, topologySpread, v
 import { NOBODY, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './lib/security';
 import { toYaml } from './lib/yaml';
 import { REPLICA_ENV, renderPrometheusConfig, type PrometheusConfigSettings } from './prometheus-config';
+import { ThanosSidecar, type ThanosSidecarProps } from './thanos-sidecar';
 
 /** Port of the web UI, API and `/metrics`. */
 export const PROMETHEUS_PORT = 9090;
@@ -48,6 +49,11 @@ export interface PrometheusProps {
   readonly externalUrl?: string;
   /** Annotations of the ServiceAccount (IRSA role ARN). */
   readonly serviceAccountAnnotations?: Record<string, string>;
+  /**
+   * Ship finished blocks to S3 with a Thanos sidecar in each pod (turns
+   * off local compaction: blocks stay 2 hours long). @default - no sidecar
+   */
+  readonly thanosSidecar?: Pick<ThanosSidecarProps, 'image' | 'objectStorage' | 'resources'>;
 }
 
 export class Prometheus extends Construct {
@@ -61,6 +67,8 @@ export class Prometheus extends Construct {
   readonly configYaml: string;
   /** The StatefulSet, for constructs that add containers (the Thanos sidecar). */
   readonly statefulSet: ApiObject;
+  /** The block-shipping sidecar, when enabled. */
+  readonly thanosSidecar?: ThanosSidecar;
   /** The Service clients use: ClientIP-affine so graphs do not flip between replicas. */
   readonly serviceName = Prometheus.NAME;
   /** The governing headless Service: `prometheus-0.prometheus-headless`. */
@@ -85,6 +93,17 @@ export class Prometheus extends Construct {
     }
     this.configYaml = toYaml(renderPrometheusConfig({ ...props.config, ruleFilesGlob: `${RULES_DIR}/*.rules.yml` }));
     const rulesYaml = Object.keys(ruleFiles).sort().map((file) => ruleFiles[file]);
+    if (props.thanosSidecar) {
+      this.thanosSidecar = new ThanosSidecar(this, 'thanos-sidecar', {
+        ...props.thanosSidecar,
+        namespace: this.namespace,
+        configMapName: `${name}-thanos-objstore`,
+        dataDir: DATA_DIR,
+        dataVolume: 'data',
+        prometheusPort: PROMETHEUS_PORT,
+      });
+    }
+    const sidecar = this.thanosSidecar;
 
     new k8s.KubeServiceAccount(this, 'service-account', {
       metadata: { name, namespace: this.namespace, labels, annotations: props.serviceAccountAnnotations },
@@ -109,6 +128,7 @@ export class Prometheus extends Construct {
       `--storage.tsdb.retention.size=${this.retentionSize}`,
       `--web.listen-address=:${PROMETHEUS_PORT}`,
       ...(props.externalUrl ? [`--web.external-url=${props.externalUrl}`] : []),
+      ...(sidecar ? sidecar.prometheusArgs : []),
     ];
 
     this.statefulSet = new k8s.KubeStatefulSet(this, 'statefulset', {
@@ -121,7 +141,7 @@ export class Prometheus extends Construct {
         updateStrategy: { type: 'RollingUpdate' },
         selector: { matchLabels: this.podLabels },
         template: {
-          metadata: { labels, annotations: configChecksumAnnotation(this.configYaml, ...rulesYaml) },
+          metadata: { labels, annotations: configChecksumAnnotation(this.configYaml, ...rulesYaml, ...(sidecar ? [sidecar.objstoreYaml] : [])) },
           spec: {
             serviceAccountName: name,
             automountServiceAccountToken: true,
@@ -149,10 +169,12 @@ export class Prometheus extends Construct {
                   { name: 'data', mountPath: DATA_DIR },
                 ],
               },
+              ...(sidecar ? [sidecar.container] : []),
             ],
             volumes: [
               { name: 'config', configMap: { name: `${name}-config` } },
               { name: 'rules', configMap: { name: `${name}-rules` } },
+              ...(sidecar ? sidecar.volumes : []),
             ],
           },
         },

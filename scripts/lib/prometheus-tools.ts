@@ -60,3 +60,17 @@ export function checkAlertmanagerConfig(alertmanagerYml: string): ToolResult {
 export function testRules(files: Record<string, string>, testFile: string): ToolResult {
   return withFiles(files, (dir) => run('promtool', ['test', 'rules', testFile], dir));
 }
+
+/**
+ * `amtool config routes test`: the receivers an alert with these labels
+ * reaches under an `alertmanager.yml`, in routing order.
+ */
+export function routeReceivers(alertmanagerYml: string, labels: Record<string, string>): string[] {
+  return withFiles({ 'alertmanager.yml': alertmanagerYml }, (dir) => {
+    const args = Object.entries(labels).map(([name, value]) => `${name}=${value}`);
+    const spawned = spawnSync(toolPath('amtool'), ['config', 'routes', 'test', '--config.file=alertmanager.yml', ...args], { encoding: 'utf8', cwd: dir, timeout: 60_000 });
+    if (spawned.error) throw spawned.error;
+    if (spawned.status !== 0) throw new Error(`amtool config routes test ${args.join(' ')} failed:\n${spawned.stdout}${spawned.stderr}`);
+    return spawned.stdout.trim().split(',').filter(Boolean);
+  });
+}

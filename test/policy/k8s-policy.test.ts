@@ -64,6 +64,18 @@ const MUTATIONS: Record<string, Mutation> = {
   'no-secret-objects': (o) => o.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'monitoring' }, stringData: { token: 'x' } } as any),
   'no-credential-patterns': (o) => (configMapData(o, 'alertmanager-config')['note'] = 'https://hooks.slack.com/services/T000/B000/XXXXXXXX'),
   'credentials-from-files': (o) => editYaml(o, 'alertmanager-config', 'alertmanager.yml', (t) => t.replace(/routing_key_file: .*/, 'routing_key: 0123456789abcdef')),
+  'object-storage-via-irsa': (o) => delete findObject(o, 'ServiceAccount', 'prometheus').metadata.annotations['eks.amazonaws.com/role-arn'],
+  'loki-ha-topology': (o) => (sts(o, 'loki').spec.replicas = 3),
+  'grafana-replicas-database': (o) => (findObject(o, 'Deployment', 'grafana').spec.replicas = 2),
+  'grafana-credentials-from-files': (o) => editYaml(o, 'grafana-config', 'grafana.ini', (t) => t.replace(/admin_password = .*/, 'admin_password = admin')),
+  'jaeger-storage-topology': (o) => (sts(o, 'jaeger').spec.replicas = 2),
+  'dashboard-one-per-configmap': (o) => (configMapData(o, 'grafana-dashboard-stack-overview')['second.json'] = JSON.stringify({ title: 'Second', panels: [] })),
+  'ui-auth-at-ingress': (o) => {
+    const annotations = findObject(o, 'Ingress', 'prometheus').metadata.annotations;
+    for (const key of Object.keys(annotations)) if (key.includes('/auth-')) delete annotations[key];
+  },
+  'ingress-tls': (o) => delete findObject(o, 'Ingress', 'grafana').spec.tls,
+  'ingress-backends-exist': (o) => (findObject(o, 'Ingress', 'jaeger').spec.rules[0].http.paths[0].backend.service.name = 'jaeger'),
 };
 
 describe.each(['default', 'production'] as const)('%s profile', (profile) => {

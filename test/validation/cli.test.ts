@@ -33,7 +33,12 @@ describe('synth and validate commands', () => {
       '0003-node-exporter.k8s.yaml',
       '0004-kube-state-metrics.k8s.yaml',
       '0005-pushgateway.k8s.yaml',
-      '0006-network-policies.k8s.yaml',
+      '0006-grafana.k8s.yaml',
+      '0007-loki.k8s.yaml',
+      '0008-jaeger.k8s.yaml',
+      '0009-ingress.k8s.yaml',
+      '0010-log-collector.k8s.yaml',
+      '0011-network-policies.k8s.yaml',
     ]);
     const validate = run(tsx, ['scripts/validate.ts', join(out, 'k8s')], {});
     expect(validate.status).toBe(0);

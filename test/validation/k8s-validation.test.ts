@@ -10,6 +10,8 @@ import { loadProfile } from '../../config';
 import { validateAgainstSchema } from '../../scripts/lib/k8s-schema';
 import { readManifests } from '../../scripts/lib/manifests';
 import { checkAlertmanagerConfig, checkPrometheusConfig, checkRules } from '../../scripts/lib/prometheus-tools';
+import { checkJaegerConfigText } from '../../scripts/lib/jaeger-config-check';
+import { checkLokiConfigText } from '../../scripts/lib/loki-config-check';
 import { validateManifests } from '../../scripts/lib/validate-output';
 import { findObject, synthProfile } from '../helpers/synth';
 
@@ -22,13 +24,14 @@ describe.each(['default', 'production'] as const)('%s profile', (profile) => {
     const findings = validateManifests(readManifests(dir));
     expect(findings.filter((f) => !f.ok)).toEqual([]);
     const checks = new Set(findings.map((f) => f.check));
-    expect([...checks].sort()).toEqual(['amtool check-config', 'kubernetes-schema', 'promtool check config', 'promtool check rules']);
+    expect([...checks].sort()).toEqual(['amtool check-config', 'jaeger config structure', 'kubernetes-schema', 'loki config structure', 'promtool check config', 'promtool check rules']);
     expect(findings.filter((f) => f.check === 'kubernetes-schema').length).toBeGreaterThan(40);
   });
 });
 
 describe('the validators reject bad input', () => {
   const objects = synthProfile('default');
+  const configMapOf = (all: typeof objects, name: string): Record<string, string> => findObject(all, 'ConfigMap', name).data;
 
   it('schema: wrong types and missing required fields', () => {
     const sts = findObject(objects, 'StatefulSet', 'prometheus');
@@ -54,6 +57,20 @@ describe('the validators reject bad input', () => {
     const result = checkRules('bad.rules.yml', 'groups:\n- name: g\n  rules:\n  - alert: A\n    expr: rate(up[5m]\n');
     expect(result.ok).toBe(false);
     expect(result.output).toMatch(/unclosed left parenthesis|parse error/);
+  });
+
+  it('loki structure: retention without a delete-request store, an unknown key', () => {
+    const text = configMapOf(objects, 'loki-config')['loki.yaml'].replace(/\n\s+delete_request_store: filesystem/, '').replace('log_format: json', 'log_fromat: json');
+    const problems = checkLokiConfigText(text);
+    expect(problems).toContain('compactor.delete_request_store: required when retention_enabled is true (Loki 3 refuses to start without it)');
+    expect(problems.join('\n')).toContain('server.log_fromat: unknown key');
+  });
+
+  it('jaeger structure: a pipeline naming an exporter that is not defined', () => {
+    const text = configMapOf(objects, 'jaeger-config')['jaeger.yaml'].replace('- jaeger_storage_exporter', '- otlp');
+    expect(checkJaegerConfigText(text)).toEqual(
+      expect.arrayContaining(['service.pipelines.traces.exporters: "otlp" is not defined under exporters', 'exporters.jaeger_storage_exporter: defined but in no pipeline']),
+    );
   });
 
   it('amtool: a route to a receiver that does not exist', () => {

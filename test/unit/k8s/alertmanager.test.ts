@@ -1,7 +1,7 @@
 import { parse } from 'yaml';
 import { resolveConfig } from '../../../config';
 import { Alertmanager, type AlertmanagerProps } from '../../../constructs/k8s/alertmanager';
-import { referencedSecretKeys, renderAlertmanagerConfig } from '../../../constructs/k8s/alertmanager-config';
+import { PAGERDUTY_SEVERITY, referencedSecretKeys, renderAlertmanagerConfig } from '../../../constructs/k8s/alertmanager-config';
 import { objectsOf, only, testChart } from './harness';
 
 const defaults = resolveConfig({}, 'test').alertmanager;
@@ -55,8 +55,10 @@ describe('Alertmanager', () => {
     expect(pod.volumes).toEqual(expect.arrayContaining([{ name: 'secrets', secret: { secretName: 'alertmanager-receivers', defaultMode: 0o440 } }]));
     const rendered = parse(alertmanager.configYaml);
     expect(rendered.receivers).toEqual([
-      expect.objectContaining({ name: 'default', slack_configs: [expect.objectContaining({ api_url_file: '/etc/alertmanager/secrets/slack-api-url', channel: '#alerts' })] }),
-      { name: 'pagerduty', pagerduty_configs: [{ routing_key_file: '/etc/alertmanager/secrets/pagerduty-routing-key', send_resolved: true }] },
+      { name: 'default', webhook_configs: [{ url_file: '/etc/alertmanager/secrets/default-webhook-url', send_resolved: true, max_alerts: 0 }] },
+      { name: 'pagerduty', pagerduty_configs: [{ routing_key_file: '/etc/alertmanager/secrets/pagerduty-routing-key', severity: PAGERDUTY_SEVERITY, send_resolved: true }] },
+      expect.objectContaining({ name: 'slack', slack_configs: [expect.objectContaining({ api_url_file: '/etc/alertmanager/secrets/slack-api-url', channel: '#alerts' })] }),
+      expect.objectContaining({ name: 'low-traffic', slack_configs: [expect.objectContaining({ api_url_file: '/etc/alertmanager/secrets/slack-api-url', channel: '#alerts-low-traffic' })] }),
     ]);
   });
 });
@@ -92,6 +94,33 @@ describe('renderAlertmanagerConfig', () => {
   });
 
   it('renders inhibition rules', () => {
-    expect(rendered.inhibit_rules).toEqual([{ source_matchers: ['severity="critical"'], target_matchers: ['severity=~"warning|high"'], equal: ['alertname', 'cluster', 'service'] }]);
+    expect(rendered.inhibit_rules).toEqual([
+      { source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: ['cluster', 'service', 'instance'] },
+      { source_matchers: ['severity="high"'], target_matchers: ['severity="info"'], equal: ['cluster', 'service', 'instance'] },
+      {
+        source_matchers: ['alertname="ServiceDown"'],
+        target_matchers: ['alertname=~"TargetDown|ServiceErrorRatio(Warning|Critical)|ServiceLatencyP95(Warning|Critical)"'],
+        equal: ['cluster', 'namespace', 'service'],
+      },
+    ]);
+  });
+
+  it('reads a webhook URL that embeds a token from a file, and sends PagerDuty events to a configured endpoint', () => {
+    const config = resolveConfig(
+      {
+        alertmanager: {
+          receivers: [
+            { name: 'default', webhook: [{ urlSecretKey: 'teams-webhook-url' }] },
+            { name: 'pagerduty', pagerduty: [{ url: 'https://events.eu.pagerduty.com/v2/enqueue' }] },
+          ],
+          route: { receiver: 'default' },
+        },
+      },
+      'test',
+    ).alertmanager;
+    const out: any = renderAlertmanagerConfig({ ...config, secretsDir: '/s' });
+    expect(out.receivers[0].webhook_configs[0]).toEqual({ url_file: '/s/teams-webhook-url', send_resolved: true, max_alerts: 0 });
+    expect(out.receivers[1].pagerduty_configs[0]).toEqual({ routing_key_file: '/s/pagerduty-routing-key', url: 'https://events.eu.pagerduty.com/v2/enqueue', severity: PAGERDUTY_SEVERITY, send_resolved: true });
+    expect(referencedSecretKeys(config.receivers)).toEqual(['pagerduty-routing-key', 'teams-webhook-url']);
   });
 });

@@ -1,0 +1,10 @@
+export * from './types';
+export * from './registry';
+export * from './score-series';
+export { ensembleDetector, ENSEMBLE_THRESHOLDS, type EnsembleOptions } from './ensemble';
+export { robustZScoreDetector, ROBUST_Z_THRESHOLDS, type RobustZScoreOptions } from './robust-zscore';
+export { ewmaDetector, EWMA_BANDS, type EwmaOptions } from './ewma';
+export { seasonalDetector, SEASONAL_THRESHOLDS, type SeasonalOptions } from './seasonal';
+export { isolationForestDetector, scoreMultiMetric, IsolationForest, ISOLATION_FOREST_THRESHOLDS, type IsolationForestOptions } from './isolation-forest';
+export { windowedGaussianDetector, WINDOWED_GAUSSIAN_THRESHOLDS, type WindowedGaussianOptions } from './windowed-gaussian';
+export { skylineDetector, SKYLINE_CONSENSUS, type SkylineOptions } from './skyline';
