@@ -74,7 +74,12 @@ export class IsolationForest {
     private readonly normalizer: number,
     private readonly center: Float64Array,
     private readonly scale: Float64Array,
+    /** c(n) for every leaf size a tree can have, computed once. */
+    private readonly leafPath: Float64Array,
   ) {}
+
+  /** The standardized point being scored (reused, so scoring allocates nothing). */
+  private readonly scratch = new Float64Array(this.dimensions);
 
   /**
    * Fits a forest on `count` rows of `dimensions` values each, row-major in
@@ -101,23 +106,27 @@ export class IsolationForest {
       }
       roots[t] = builder.build(indices, 0, sampleSize, 0);
     }
-    return new IsolationForest(dimensions, roots, builder.normal, builder.offset, builder.left, builder.right, builder.size, averagePathLength(sampleSize), center, scale);
+    const leafPath = Float64Array.from({ length: sampleSize + 1 }, (_, n) => averagePathLength(n));
+    return new IsolationForest(dimensions, roots, builder.normal, builder.offset, builder.left, builder.right, builder.size, averagePathLength(sampleSize), center, scale, leafPath);
   }
 
   /** Anomaly score of one point in (0, 1]: 2^(-mean path / c(psi)); about 0.5 is ordinary, near 1 isolated. */
   score(point: Float64Array, at = 0): number {
     const d = this.dimensions;
+    const x = this.scratch;
+    for (let k = 0; k < d; k++) x[k] = (point[at + k] - this.center[k]) / this.scale[k];
     let total = 0;
     for (let t = 0; t < this.roots.length; t++) {
       let node = this.roots[t];
       let depth = 0;
       while (this.size[node] < 0) {
         let projection = 0;
-        for (let k = 0; k < d; k++) projection += ((point[at + k] - this.center[k]) / this.scale[k]) * this.normal[node * d + k];
+        const base = node * d;
+        for (let k = 0; k < d; k++) projection += x[k] * this.normal[base + k];
         node = projection < this.offset[node] ? this.left[node] : this.right[node];
         depth++;
       }
-      total += depth + averagePathLength(this.size[node]);
+      total += depth + this.leafPath[this.size[node]];
     }
     return Math.pow(2, -total / this.roots.length / this.normalizer);
   }
@@ -232,7 +241,7 @@ export interface IsolationForestOptions extends DetectorOptions {
   readonly trainPoints?: number;
   /**
    * Points between refits.
-   * @default 256
+   * @default 512
    */
   readonly refitEvery?: number;
   /** @default 100 */
@@ -303,7 +312,7 @@ export class OnlineForest {
 function forestSettings(options: IsolationForestOptions): ConstructorParameters<typeof OnlineForest>[2] {
   return {
     trainPoints: options.trainPoints ?? 2048,
-    refitEvery: options.refitEvery ?? 256,
+    refitEvery: options.refitEvery ?? 512,
     trees: options.trees ?? 100,
     quietMs: resolveQuietMs(options),
     seed: options.seed ?? 1,
