@@ -11,11 +11,13 @@ import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from 'cdktf'
 import { Construct } from 'constructs';
 import type { MonitoringConfig } from '../config';
 import { awsNames } from '../config/aws-names';
+import { lokiS3Names } from '../config/loki-names';
 import { AccessLogBucket } from '../constructs/aws/access-log-bucket';
 import { AlertTopic } from '../constructs/aws/alert-topic';
 import { BackupBucket } from '../constructs/aws/backup-bucket';
 import { BackupFreshnessAlarm } from '../constructs/aws/backup-freshness-alarm';
 import { IrsaRole } from '../constructs/aws/irsa-role';
+import { LokiBucket } from '../constructs/aws/loki-bucket';
 import { arn, type ArnContext } from '../constructs/aws/lib/iam';
 import { MonitoringKey } from '../constructs/aws/monitoring-key';
 import { MonitoringVolumes } from '../constructs/aws/monitoring-volumes';
@@ -41,6 +43,8 @@ export class MonitoringStack extends TerraformStack {
   readonly accessLogBucket: AccessLogBucket;
   readonly topic: AlertTopic;
   readonly prometheusRole?: IrsaRole;
+  readonly lokiBucket?: LokiBucket;
+  readonly lokiRole?: IrsaRole;
   readonly backup: ScheduledLambda;
   readonly volumes?: MonitoringVolumes;
 
@@ -98,6 +102,8 @@ export class MonitoringStack extends TerraformStack {
       this.backupBucket.grantKeyUse(this.prometheusRole);
     }
 
+    if (config.loki.storage.type === 's3') ({ bucket: this.lokiBucket, role: this.lokiRole } = this.addLokiStorage(config, tags));
+
     this.topic = new AlertTopic(this, 'alerts', {
       topicName: `${cluster.name}-monitoring-alerts`,
       kmsKeyArn: this.key.arn,
@@ -137,6 +143,41 @@ export class MonitoringStack extends TerraformStack {
     new TerraformOutput(this, 'alert_topic_arn', { value: this.topic.arn });
     new TerraformOutput(this, 'backup_function_name', { value: this.backup.function.functionName });
     if (this.prometheusRole) new TerraformOutput(this, 'prometheus_role_arn', { value: this.prometheusRole.arn });
+    if (this.lokiBucket) new TerraformOutput(this, 'loki_bucket', { value: this.lokiBucket.bucket.bucket });
+    if (this.lokiRole) new TerraformOutput(this, 'loki_role_arn', { value: this.lokiRole.arn });
+  }
+
+  /**
+   * Loki's bucket and the IRSA role of its ServiceAccount, named as the
+   * Kubernetes side expects them (`config/loki-names.ts`). A role ARN given
+   * in `loki.storage.s3.roleArn` is the user's own: the stack then creates
+   * the bucket only.
+   */
+  private addLokiStorage(config: MonitoringConfig, tags: Record<string, string>): { bucket: LokiBucket; role?: IrsaRole } {
+    const names = awsNames(config);
+    const loki = lokiS3Names(config);
+    const s3 = config.loki.storage.s3;
+    // The bucket is encrypted with the stack's key unless the user named another; IAM grants need the key's ARN, not its alias.
+    const bucket = new LokiBucket(this, 'loki-bucket', {
+      bucketName: loki.bucket,
+      kmsKeyArn: s3.kmsKeyArn ?? this.key.arn,
+      accessLogs: this.accessLogBucket,
+      retentionDays: config.loki.retentionDays,
+      abortMultipartAfterDays: config.aws.buckets.abortMultipartAfterDays,
+      tags,
+    });
+    if (s3.roleArn) return { bucket };
+    const role = new IrsaRole(this, 'loki-role', {
+      roleName: loki.roleName,
+      oidcProviderArn: names.oidcProviderArn,
+      oidcIssuer: names.oidcIssuer,
+      namespace: loki.serviceAccount.namespace,
+      serviceAccount: loki.serviceAccount.name,
+      description: 'Loki: chunks and index in its bucket, deleted by its compactor after the retention',
+      tags,
+    });
+    bucket.grantLokiAccess(role);
+    return { bucket, role };
   }
 
   private configureBackend(config: MonitoringConfig): void {

@@ -6,7 +6,7 @@
  * and a replication factor of 3 over at least 3 replicas; the checks in
  * `config/checks.ts` refuse anything in between.
  *
- * The S3 bucket and IRSA role live here until the AWS section names them;
+ * The AWS stack creates the S3 bucket and the IRSA role;
  * `config/loki-names.ts` derives both apps' names from these fields.
  */
 import { z } from 'zod';

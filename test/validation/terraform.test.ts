@@ -114,8 +114,19 @@ const cases: Array<{ name: string; config: () => MonitoringConfig; expected: Rec
   {
     name: 'full',
     config: fullConfig,
-    // + 3 volumes in each of 2 zones, 2 subscriptions (email, webhook), the Object Lock configuration.
-    expected: { ...BASE_COUNTS, aws_ebs_volume: 6, aws_sns_topic_subscription: 2, aws_s3_bucket_object_lock_configuration: 1 },
+    // + 3 volumes in each of 2 zones, 2 subscriptions (email, webhook), the Object Lock configuration,
+    // and (production's Loki on S3) Loki's bucket with its 7 settings and its IRSA role with its policy.
+    expected: {
+      ...BASE_COUNTS,
+      aws_ebs_volume: 6,
+      aws_sns_topic_subscription: 2,
+      aws_s3_bucket_object_lock_configuration: 1,
+      ...Object.fromEntries(
+        ['aws_s3_bucket', 'aws_s3_bucket_versioning', 'aws_s3_bucket_server_side_encryption_configuration', 'aws_s3_bucket_public_access_block', 'aws_s3_bucket_ownership_controls', 'aws_s3_bucket_policy', 'aws_s3_bucket_lifecycle_configuration', 'aws_s3_bucket_logging', 'aws_iam_role', 'aws_iam_role_policy'].map(
+          (type) => [type, BASE_COUNTS[type] + 1],
+        ),
+      ),
+    },
   },
 ];
 

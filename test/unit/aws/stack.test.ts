@@ -2,6 +2,8 @@
 import { Testing } from 'cdktf';
 import { loadProfile } from '../../../config';
 import { awsNames, PROMETHEUS_SERVICE_ACCOUNT } from '../../../config/aws-names';
+import { LOKI_SERVICE_ACCOUNT, lokiS3Names } from '../../../config/loki-names';
+import { Loki } from '../../../constructs/k8s/loki';
 import { Prometheus } from '../../../constructs/k8s/prometheus';
 import { bundleLambda, deterministicZip } from '../../../stacks/lambda-bundle';
 import { findObject, synthProfile } from '../../helpers/synth';
@@ -63,6 +65,30 @@ describe('MonitoringStack', () => {
     expect(findObject(objects, 'StorageClass', 'monitoring-gp3').parameters.kmsKeyId).toBe(names.kmsAliasArn);
     expect(findResource(stack, 'aws_kms_alias').name).toBe('alias/monitoring');
     expect(PROMETHEUS_SERVICE_ACCOUNT).toBe(Prometheus.NAME);
+  });
+
+  it('creates Loki\'s bucket and IRSA role when Loki is on S3, named as the Kubernetes side expects', () => {
+    const defaultRoles = Object.values(synthProfileStack('default').resource.aws_iam_role) as Array<{ name: string }>;
+    expect(defaultRoles.map((r) => r.name)).not.toContain(lokiS3Names(loadProfile('default')).roleName);
+    const config = loadProfile('production');
+    const loki = lokiS3Names(config);
+    const names = awsNames(config);
+    const stack = synthProfileStack('production');
+    const role = findResource(stack, 'aws_iam_role', (v) => v.name === loki.roleName);
+    expect(policyDocumentOf(stack, role.assume_role_policy).statement[0].condition).toContainEqual({ test: 'StringEquals', variable: `${names.oidcIssuer}:sub`, values: ['system:serviceaccount:monitoring:loki'] });
+    expect(findResource(stack, 'aws_s3_bucket', (v) => v.bucket === loki.bucket)).toBeDefined();
+    // The lifecycle only backs the compactor up: it expires a week after the 30-day retention, never before.
+    const lifecycle = findResource(stack, 'aws_s3_bucket_lifecycle_configuration', (v) => v.bucket.includes('loki-bucket'));
+    expect(lifecycle.rule[0].expiration).toEqual([{ days: 37 }]);
+    const grants = policyDocumentOf(stack, findResource(stack, 'aws_iam_role_policy', (v) => v.name === `${loki.roleName}-least-privilege`).policy).statement;
+    expect(grants.map((g: any) => [g.sid, g.actions])).toEqual([
+      ['ListLokiBucket', ['s3:ListBucket']],
+      ['ReadWriteDeleteLokiObjects', ['s3:GetObject', 's3:PutObject', 's3:DeleteObject']],
+      ['UseLokiKey', ['kms:GenerateDataKey', 'kms:Decrypt']],
+    ]);
+    const objects = synthProfile('production');
+    expect(findObject(objects, 'ServiceAccount', 'loki').metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': loki.roleArn });
+    expect(LOKI_SERVICE_ACCOUNT).toBe(Loki.NAME);
   });
 
   it('keeps the backend local by default and uses S3 with a DynamoDB lock when configured', () => {
