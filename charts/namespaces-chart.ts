@@ -29,6 +29,7 @@ export class NamespacesChart extends Chart {
       throughputMiBps: config.storage.throughputMiBps,
       kmsKeyArn: storageClassKmsKeyArn(config),
       reclaimPolicy: config.storage.reclaimPolicy,
+      volumeTags: config.aws.backup.snapshotProvisionedVolumes ? { [config.aws.backup.volumeTag.key]: config.aws.backup.volumeTag.value } : undefined,
       labels,
     });
   }

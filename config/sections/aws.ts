@@ -182,6 +182,13 @@ export const AwsSection = z.strictObject({
       volumeTag: z.strictObject({ key: z.string().min(1).default('monitoring.backup'), value: z.string().min(1).default('daily') }).prefault({}),
       /** Days the Lambda keeps its own snapshots. */
       snapshotRetentionDays: z.number().int().min(1).default(7),
+      /**
+       * Tag the volumes the StorageClass provisions (Alertmanager, Grafana,
+       * Loki, Pushgateway and Prometheus claims) with `volumeTag`, so the
+       * daily run snapshots them too. Off, only the pre-created volumes of
+       * `aws.volumes` are snapshotted.
+       */
+      snapshotProvisionedVolumes: z.boolean().default(true),
       /** CloudWatch namespace of the success metric the freshness alarm reads. */
       metricNamespace: z.string().default('Monitoring/Backup'),
     })

@@ -14,7 +14,24 @@ export interface EncryptedStorageClassProps {
   readonly kmsKeyArn?: string;
   /** @default 'Retain' */
   readonly reclaimPolicy?: 'Retain' | 'Delete';
+  /**
+   * Tags the EBS CSI driver puts on every volume it provisions (e.g. the
+   * tag the backup Lambda snapshots by).
+   * @default - none
+   * @see https://github.com/kubernetes-sigs/aws-ebs-csi-driver/blob/master/docs/tagging.md
+   */
+  readonly volumeTags?: Record<string, string>;
   readonly labels?: Record<string, string>;
+}
+
+/** `tagSpecification_<n>: key=value`, the driver's form; a key or value with `=` or `,` would be split wrongly. */
+function volumeTagParameters(tags: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(tags).map(([key, value], index) => {
+      if (/[=,]/.test(key) || /,/.test(value) || key === '') throw new Error(`EncryptedStorageClass: volume tag "${key}=${value}" cannot be passed to the EBS CSI driver; keys may not contain "=" or ",", values may not contain ","`);
+      return [`tagSpecification_${index + 1}`, `${key}=${value}`];
+    }),
+  );
 }
 
 export class EncryptedStorageClass extends Construct {
@@ -34,6 +51,7 @@ export class EncryptedStorageClass extends Construct {
         ...(volumeType === 'gp3' ? { throughput: String(props.throughputMiBps ?? 125) } : {}),
         ...(props.kmsKeyArn ? { kmsKeyId: props.kmsKeyArn } : {}),
         'csi.storage.k8s.io/fstype': 'ext4',
+        ...volumeTagParameters(props.volumeTags ?? {}),
       },
       // EBS volumes are zonal: bind only once the pod is scheduled, or the volume may land in a zone the pod cannot reach.
       volumeBindingMode: 'WaitForFirstConsumer',

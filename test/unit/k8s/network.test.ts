@@ -92,4 +92,11 @@ describe('EncryptedStorageClass', () => {
       parameters: { type: 'gp3', encrypted: 'true', kmsKeyId: 'arn:aws:kms:eu-west-1:123456789012:key/abc', iops: '3000', throughput: '125' },
     });
   });
+
+  it('tags provisioned volumes in the EBS CSI driver\'s form', () => {
+    const chart = testChart();
+    new EncryptedStorageClass(chart, 'sc', { name: 'gp3', volumeTags: { 'monitoring.backup': 'daily', team: 'sre' } });
+    expect(only(objectsOf(chart), 'StorageClass').parameters).toMatchObject({ tagSpecification_1: 'monitoring.backup=daily', tagSpecification_2: 'team=sre' });
+    expect(() => new EncryptedStorageClass(testChart(), 'sc', { name: 'gp3', volumeTags: { 'a=b': 'c' } })).toThrow('EncryptedStorageClass: volume tag "a=b=c" cannot be passed to the EBS CSI driver');
+  });
 });
