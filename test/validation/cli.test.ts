@@ -11,7 +11,9 @@ const root = resolve(__dirname, '..', '..');
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
 
 function run(command: string, args: string[], env: Record<string, string>) {
-  const result = spawnSync(command, args, { cwd: root, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 120_000 });
+  // Terraform JSON goes beside the manifests, never into the checkout's own cdktf.out.
+  const cdktfOut = env.CDK8S_OUTDIR ? { CDKTF_OUTDIR: `${env.CDK8S_OUTDIR}-cdktf` } : {};
+  const result = spawnSync(command, args, { cwd: root, env: { ...process.env, ...cdktfOut, ...env }, encoding: 'utf8', timeout: 120_000 });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
