@@ -1,15 +1,18 @@
 /**
  * Throughput of each anomaly detector on one core: points per second over a
  * 1,000,000-point series (5-minute steps, about 9.5 years of a daily
- * pattern with noise and occasional spikes), best of 3 runs after a warm-up,
- * plus the default detector over the anomaly-check Lambda's workload shape:
- * 1,000 series of 7 days at 5-minute steps.
+ * pattern with noise and occasional spikes; the isolation forest, refitted
+ * every 512 points, gets the first 200,000), best of 3 runs after a
+ * warm-up, plus the default detector over the anomaly-check Lambda's
+ * workload shape: 1,000 series of 7 days at 5-minute steps.
  */
 import { seededRandom } from '../lambdas/anomaly-check/detectors/isolation-forest';
 import { createDetector, DEFAULT_DETECTOR, DETECTOR_NAMES } from '../lambdas/anomaly-check/detectors/registry';
 import { round } from './lib';
 
 const POINTS = 1_000_000;
+/** Points for detectors too slow for the full series within a benchmark run. */
+const SLOW_POINTS: Readonly<Record<string, number>> = { 'isolation-forest': 200_000 };
 const STEP_MS = 300_000;
 const RUNS = 3;
 
@@ -42,8 +45,11 @@ export async function run(): Promise<Record<string, unknown>> {
   const long = series(POINTS, 1);
   const pointsPerSecond: Record<string, number> = {};
   for (const name of DETECTOR_NAMES) {
-    const ms = bestMs(RUNS, () => createDetector(name).score(long.values, long.timestamps));
-    pointsPerSecond[name] = round(POINTS / (ms / 1000), 0);
+    const n = SLOW_POINTS[name] ?? POINTS;
+    const values = long.values.subarray(0, n);
+    const timestamps = long.timestamps.subarray(0, n);
+    const ms = bestMs(RUNS, () => createDetector(name).score(values, timestamps));
+    pointsPerSecond[name] = round(n / (ms / 1000), 0);
   }
   const fleet = Array.from({ length: 1000 }, (_, i) => series(7 * 288, 100 + i));
   const fleetMs = bestMs(RUNS, () => {
@@ -51,6 +57,7 @@ export async function run(): Promise<Record<string, unknown>> {
   });
   return {
     points: POINTS,
+    pointsOverride: SLOW_POINTS,
     pointsPerSecond,
     [`${DEFAULT_DETECTOR}1000Series7Days`]: { points: 1000 * 7 * 288, wallMs: round(fleetMs), pointsPerSecond: round((1000 * 7 * 288) / (fleetMs / 1000), 0) },
     heapUsedMiB: round(process.memoryUsage().heapUsed / 2 ** 20),

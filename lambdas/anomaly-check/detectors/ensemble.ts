@@ -135,6 +135,8 @@ export function ensembleDetector(options: EnsembleOptions = {}): Detector {
   const sensitivity = resolveSensitivity(options);
   const historyPoints = options.historyPoints ?? 3000;
   const levelSpan = options.levelSpan ?? 12;
+  if (!Number.isInteger(historyPoints) || historyPoints < 2) throw new Error(`historyPoints must be an integer >= 2, got ${historyPoints}`);
+  if (!Number.isInteger(levelSpan) || levelSpan < 1) throw new Error(`levelSpan must be a positive integer, got ${levelSpan}`);
   const quietMs = resolveQuietMs(options);
   const threshold = options.threshold ?? ENSEMBLE_THRESHOLDS[sensitivity];
   const stream = (): StreamingDetector => new EnsembleStream(minHistory, Math.max(historyPoints, minHistory), levelSpan, threshold, quietMs, options.tail ?? {});

@@ -76,10 +76,12 @@ export class IsolationForest {
     private readonly scale: Float64Array,
     /** c(n) for every leaf size a tree can have, computed once. */
     private readonly leafPath: Float64Array,
-  ) {}
+  ) {
+    this.scratch = new Float64Array(dimensions);
+  }
 
   /** The standardized point being scored (reused, so scoring allocates nothing). */
-  private readonly scratch = new Float64Array(this.dimensions);
+  private readonly scratch: Float64Array;
 
   /**
    * Fits a forest on `count` rows of `dimensions` values each, row-major in

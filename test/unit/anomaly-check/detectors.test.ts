@@ -72,5 +72,6 @@ describe('registry', () => {
     expect(() => createDetector('prophet')).toThrow('unknown detector "prophet"; use one of: default, ensemble');
     expect(() => createDetector('ensemble', { minHistory: 1 })).toThrow('minHistory must be an integer >= 2, got 1');
     expect(() => createDetector('ensemble', { sensitivity: 'extreme' as never })).toThrow('sensitivity must be one of low, medium, high, got "extreme"');
+    expect(() => createDetector('ensemble', { quietMs: -1 })).toThrow('quietMs must be a duration in milliseconds >= 0, got -1');
   });
 });

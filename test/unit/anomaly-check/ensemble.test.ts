@@ -95,3 +95,10 @@ describe('ensemble detector', () => {
     expect(alarmsOf(result.labels)).toEqual([600]);
   });
 });
+
+describe('ensemble options', () => {
+  it('refuses nonsensical history and level spans, naming the option', () => {
+    expect(() => ensembleDetector({ historyPoints: 1 })).toThrow('historyPoints must be an integer >= 2, got 1');
+    expect(() => ensembleDetector({ levelSpan: 0.5 })).toThrow('levelSpan must be a positive integer, got 0.5');
+  });
+});
