@@ -11,6 +11,7 @@ import { GrafanaChart } from './grafana-chart';
 import { IngressChart } from './ingress-chart';
 import { JaegerChart } from './jaeger-chart';
 import { KubeStateMetricsChart } from './kube-state-metrics-chart';
+import { LambdaEndpointsChart } from './lambda-endpoints-chart';
 import { LogCollectorChart } from './log-collector-chart';
 import { LokiChart } from './loki-chart';
 import { NamespacesChart } from './namespaces-chart';
@@ -37,6 +38,9 @@ export function buildK8sApp(config: MonitoringConfig, outdir: string = DEFAULT_K
   const logCollector = config.loki.collector.enabled ? new LogCollectorChart(app, 'log-collector', config) : undefined;
   const jaeger = new JaegerChart(app, 'jaeger', config);
   const ingress = new IngressChart(app, 'ingress', config);
+  const lambdaEndpoints = config.network.lambdaEndpoints.enabled
+    ? new LambdaEndpointsChart(app, 'lambda-endpoints', config, { prometheus: prometheus.prometheus, alertmanager: alertmanager.alertmanager, pushgateway: pushgateway.pushgateway })
+    : undefined;
   const network = new NetworkPoliciesChart(app, 'network-policies', config, {
     prometheus: prometheus.prometheus,
     alertmanager: alertmanager.alertmanager,
@@ -49,7 +53,7 @@ export function buildK8sApp(config: MonitoringConfig, outdir: string = DEFAULT_K
     jaeger: jaeger.jaeger,
   });
   for (const chart of [prometheus, alertmanager, nodeExporter, kubeStateMetrics, pushgateway, network]) chart.addDependency(namespaces);
-  for (const chart of [grafana, loki, jaeger, ingress, ...(logCollector ? [logCollector] : [])]) chart.addDependency(namespaces);
+  for (const chart of [grafana, loki, jaeger, ingress, ...(logCollector ? [logCollector] : []), ...(lambdaEndpoints ? [lambdaEndpoints] : [])]) chart.addDependency(namespaces);
   // The collector's namespace is created in its own chart; its policies are applied after it.
   if (logCollector) network.addDependency(logCollector);
   return app;

@@ -102,6 +102,11 @@ export class NetworkPoliciesChart extends Chart {
 
     if (network.lambdaCidrs.length > 0) {
       this.addFlow({ name: 'lambdas-to-pushgateway', from: NetworkPeer.cidrs(network.lambdaCidrs), to: pods(pushgateway), ports: [FlowPort.tcp(pushgateway.port)] });
+      // Through the internal load balancers: the SLA report and the anomaly check query Prometheus, alerts and silence exports reach Alertmanager.
+      if (network.lambdaEndpoints.enabled) {
+        this.addFlow({ name: 'lambdas-to-prometheus', from: NetworkPeer.cidrs(network.lambdaCidrs), to: pods(prometheus), ports: [FlowPort.tcp(prometheus.port)] });
+        this.addFlow({ name: 'lambdas-to-alertmanager', from: NetworkPeer.cidrs(network.lambdaCidrs), to: pods(alertmanager), ports: [FlowPort.tcp(alertmanager.port)] });
+      }
     }
 
     const ingress = NetworkPeer.externalPods(network.ingressController.namespace, network.ingressController.podLabels);

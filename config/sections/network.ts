@@ -4,7 +4,7 @@
  * see the EKS control plane as pods, so those peers are addressed by CIDR.
  */
 import { z } from 'zod';
-import { Cidr, K8sName } from './common';
+import { Cidr, K8sName, shown } from './common';
 
 const PodPeer = z.strictObject({
   /** Namespace of the peer pods. */
@@ -27,8 +27,31 @@ export const NetworkSection = z.strictObject({
   apiServerCidrs: z.array(Cidr).min(1, { error: 'needs at least one CIDR: Prometheus discovery and kube-state-metrics call the API server' }).default(DEFAULT_VPC),
   /** TCP port of the API server endpoints (443 on EKS). */
   apiServerPort: z.number().int().min(1).max(65535).default(443),
-  /** Subnets of the Lambdas that push job metrics to the Pushgateway. */
+  /**
+   * Where the Lambdas' connections come from: their subnets and, with
+   * `lambdaEndpoints`, the internal load balancers' subnets (an NLB with IP
+   * targets connects from its own addresses).
+   */
   lambdaCidrs: z.array(Cidr).default(DEFAULT_VPC),
+  /**
+   * How the Lambdas, which run in the VPC but outside the cluster, reach
+   * Prometheus, Alertmanager and the Pushgateway: cluster DNS names and
+   * ClusterIPs neither resolve nor route from a Lambda. Each gets an
+   * internal Network Load Balancer (AWS Load Balancer Controller) open to
+   * `lambdaCidrs` only, named `<component>.<privateDomain>` by external-dns in
+   * a private Route 53 zone. Alertmanager gets one per pod, because alerts
+   * must reach every peer.
+   */
+  lambdaEndpoints: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** Private hosted zone external-dns writes to. @default - `internal.<cluster.domain>` */
+      privateDomain: z
+        .string()
+        .regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z][-a-z0-9]*[a-z0-9]$/, { error: (i) => `${shown(i.input)} is not a DNS domain such as "internal.monitoring.example.com"` })
+        .optional(),
+    })
+    .prefault({}),
   /** Cluster DNS pods: every pod may resolve names through them and nothing else. */
   dns: PodPeer.prefault({ namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' } }),
   /** The ingress controller pods allowed to reach the UIs. */

@@ -123,16 +123,25 @@ export const retentionFitsVolume: K8sRule = {
     }),
 };
 
+/** Whether a Service keeps each client on one backend, by the mechanism that applies to its type. */
+function isSticky(service: Json): boolean {
+  const annotations = service.metadata.annotations ?? {};
+  if (service.spec.type === 'LoadBalancer' && annotations['service.beta.kubernetes.io/aws-load-balancer-nlb-target-type'] === 'ip') {
+    return /stickiness\.enabled=true/.test(annotations['service.beta.kubernetes.io/aws-load-balancer-target-group-attributes'] ?? '') && /stickiness\.type=source_ip/.test(annotations['service.beta.kubernetes.io/aws-load-balancer-target-group-attributes'] ?? '');
+  }
+  return service.spec.sessionAffinity === 'ClientIP';
+}
+
 export const prometheusClientAffinity: K8sRule = {
   id: 'prometheus-client-affinity',
-  description: 'The Service clients (Grafana) use to read Prometheus replicas has sessionAffinity ClientIP, so graphs do not flip between replicas with slightly different data.',
+  description: 'Every Service that balances Prometheus replicas keeps a client on one replica, so graphs and reports do not flip between replicas with slightly different data: sessionAffinity ClientIP, or source-IP stickiness on an NLB with IP targets (which bypasses kube-proxy and its affinity).',
   check: (output) => {
     const pods = byAppName(output, 'prometheus');
     if (pods.length === 0) return [];
     return ofKind(output, 'Service')
       .filter((s) => s.spec?.clusterIP !== 'None' && pods.some((w) => w.namespace === s.metadata.namespace && Object.keys(s.spec?.selector ?? {}).length > 0 && selects(s.spec.selector, w.podLabels)))
-      .filter((s) => s.spec.sessionAffinity !== 'ClientIP')
-      .map((s) => ({ rule: 'prometheus-client-affinity', subject: `Service/${s.metadata.namespace}/${s.metadata.name}`, message: 'load-balances Prometheus replicas without sessionAffinity: ClientIP' }));
+      .filter((s) => !isSticky(s))
+      .map((s) => ({ rule: 'prometheus-client-affinity', subject: `Service/${s.metadata.namespace}/${s.metadata.name}`, message: s.spec.type === 'LoadBalancer' ? 'load-balances Prometheus replicas without source-IP stickiness on the load balancer' : 'load-balances Prometheus replicas without sessionAffinity: ClientIP' }));
   },
 };
 

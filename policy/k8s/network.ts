@@ -73,4 +73,24 @@ export const everyServedPortReachable: K8sRule = {
   },
 };
 
-export const NETWORK_RULES: readonly K8sRule[] = [defaultDeny, dnsEgress, everyServedPortReachable];
+/** Source ranges that open a load balancer to everyone. */
+const OPEN_TO_ALL = ['0.0.0.0/0', '::/0'];
+
+export const loadBalancersInternal: K8sRule = {
+  id: 'load-balancers-internal',
+  description: 'Every Service of type LoadBalancer is an internal load balancer of the AWS Load Balancer Controller, open to listed source ranges only: the APIs behind them (Prometheus, Alertmanager, Pushgateway) have no login.',
+  check: (output) =>
+    ofKind(output, 'Service')
+      .filter((s) => s.spec?.type === 'LoadBalancer')
+      .flatMap((s): Violation[] => {
+        const subject = `Service/${s.metadata.namespace}/${s.metadata.name}`;
+        const violations: Violation[] = [];
+        if (s.metadata.annotations?.['service.beta.kubernetes.io/aws-load-balancer-scheme'] !== 'internal') violations.push({ rule: 'load-balancers-internal', subject, message: 'is not annotated aws-load-balancer-scheme: internal' });
+        if (s.spec.loadBalancerClass !== 'service.k8s.aws/nlb') violations.push({ rule: 'load-balancers-internal', subject, message: `loadBalancerClass is ${s.spec.loadBalancerClass ?? 'unset'}; without service.k8s.aws/nlb the in-tree provider creates a public load balancer` });
+        const ranges: string[] = s.spec.loadBalancerSourceRanges ?? [];
+        if (ranges.length === 0 || ranges.some((r) => OPEN_TO_ALL.includes(r))) violations.push({ rule: 'load-balancers-internal', subject, message: `loadBalancerSourceRanges (${ranges.join(', ') || 'none'}) do not restrict the callers` });
+        return violations;
+      }),
+};
+
+export const NETWORK_RULES: readonly K8sRule[] = [defaultDeny, dnsEgress, everyServedPortReachable, loadBalancersInternal];

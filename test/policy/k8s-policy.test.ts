@@ -48,6 +48,7 @@ const MUTATIONS: Record<string, Mutation> = {
   'configmap-size': (o) => (configMapData(o, 'prometheus-rules')['huge.rules.yml'] = 'x'.repeat(1024 * 1024)),
   'default-deny': (o) => remove(o, (x) => x.kind === 'NetworkPolicy' && x.metadata.name === 'default-deny' && x.metadata.namespace === 'monitoring'),
   'dns-egress': (o) => remove(o, (x) => x.kind === 'NetworkPolicy' && x.metadata.name === 'dns-egress'),
+  'load-balancers-internal': (o) => (findObject(o, 'Service', 'prometheus-lambda').spec.loadBalancerSourceRanges = ['0.0.0.0/0']),
   'served-ports-reachable': (o) => remove(o, (x) => x.kind === 'NetworkPolicy' && x.metadata.name === 'prometheus-to-kube-state-metrics-ingress'),
   'stateful-components-own-volumes': (o) => (sts(o, 'alertmanager').spec.volumeClaimTemplates[0].spec.accessModes = ['ReadWriteMany']),
   'replica-label-dropped-from-alerts': (o) => editYaml(o, 'prometheus-config', 'prometheus.yml', (t) => t.replace(/alert_relabel_configs:\n\s+- action: labeldrop\n\s+regex: replica\n/, 'alert_relabel_configs: []\n')),

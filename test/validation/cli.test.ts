@@ -39,8 +39,9 @@ describe('synth and validate commands', () => {
       '0007-loki.k8s.yaml',
       '0008-jaeger.k8s.yaml',
       '0009-ingress.k8s.yaml',
-      '0010-log-collector.k8s.yaml',
-      '0011-network-policies.k8s.yaml',
+      '0010-lambda-endpoints.k8s.yaml',
+      '0011-log-collector.k8s.yaml',
+      '0012-network-policies.k8s.yaml',
     ]);
     const validate = run(tsx, ['scripts/validate.ts', join(out, 'k8s')], {});
     expect(validate.status).toBe(0);
