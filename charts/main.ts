@@ -3,21 +3,7 @@
  * configuration chosen by MONITORING_PROFILE / MONITORING_CONFIG and writes
  * the manifests to CDK8S_OUTDIR (default dist/k8s).
  */
-import { loadConfig } from '../config';
-import { ConfigError } from '../config/errors';
+import { withConfig } from '../config';
 import { buildK8sApp, DEFAULT_K8S_OUTDIR } from './app';
 
-function main(): void {
-  try {
-    const config = loadConfig();
-    buildK8sApp(config, process.env.CDK8S_OUTDIR ?? DEFAULT_K8S_OUTDIR).synth();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(2);
-    }
-    throw error;
-  }
-}
-
-main();
+withConfig((config) => buildK8sApp(config, process.env.CDK8S_OUTDIR ?? DEFAULT_K8S_OUTDIR).synth());

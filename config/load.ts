@@ -155,3 +155,18 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 function isProfileName(name: string): name is ProfileName {
   return Object.prototype.hasOwnProperty.call(PROFILES, name);
 }
+
+/**
+ * Run an app entry with the configuration the environment chooses. A
+ * refused configuration is the user's to fix, not a crash: its message goes
+ * to stderr and the process exits with 2; anything else propagates.
+ */
+export function withConfig(run: (config: MonitoringConfig) => void): void {
+  try {
+    run(loadConfig());
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(2);
+  }
+}

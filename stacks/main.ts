@@ -3,20 +3,7 @@
  * configuration chosen by MONITORING_PROFILE / MONITORING_CONFIG and writes
  * `cdktf.out/stacks/<stack>/cdk.tf.json` (CDKTF_OUTDIR overrides).
  */
-import { loadConfig } from '../config';
-import { ConfigError } from '../config/errors';
+import { withConfig } from '../config';
 import { buildAwsApp, DEFAULT_CDKTF_OUTDIR } from './app';
 
-function main(): void {
-  try {
-    buildAwsApp(loadConfig(), process.env.CDKTF_OUTDIR ?? DEFAULT_CDKTF_OUTDIR).app.synth();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(2);
-    }
-    throw error;
-  }
-}
-
-main();
+withConfig((config) => buildAwsApp(config, process.env.CDKTF_OUTDIR ?? DEFAULT_CDKTF_OUTDIR).app.synth());

@@ -8,14 +8,11 @@
  * needs for one prefix, and nothing wider.
  */
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
-import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
-import { S3BucketLoggingA } from '@cdktf/provider-aws/lib/s3-bucket-logging';
 import { S3BucketObjectLockConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-object-lock-configuration';
-import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { Construct } from 'constructs';
 import type { AccessLogBucket } from './access-log-bucket';
 import type { Grantable, PolicyDocument } from './lib/iam';
-import { checkBucketName, secureBucket } from './lib/secure-bucket';
+import { checkBucketName, encryptWithKmsKey, expireObjects, logAccessTo, secureBucket } from './lib/secure-bucket';
 
 export interface BackupBucketProps {
   readonly bucketName: string;
@@ -62,25 +59,9 @@ export class BackupBucket extends Construct {
     this.bucket = parts.bucket;
     this.policy = parts.policy;
     this.arn = this.bucket.arn;
-    new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
-      bucket: this.bucket.id,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: props.kmsKeyArn }, bucketKeyEnabled: true }],
-    });
-    new S3BucketLifecycleConfiguration(this, 'lifecycle', {
-      bucket: this.bucket.id,
-      rule: [
-        {
-          id: 'expire-backups',
-          status: 'Enabled',
-          filter: [{ prefix: '' }],
-          expiration: [{ days: expire }],
-          noncurrentVersionExpiration: [{ noncurrentDays: noncurrent }],
-          abortIncompleteMultipartUpload: [{ daysAfterInitiation: props.abortMultipartAfterDays ?? 7 }],
-        },
-      ],
-    });
-    props.accessLogs.allowLogsFrom(this.bucket.arn);
-    new S3BucketLoggingA(this, 'logging', { bucket: this.bucket.id, targetBucket: props.accessLogs.bucket.id, targetPrefix: `s3-access/${props.bucketName}/` });
+    encryptWithKmsKey(this, this.bucket, props.kmsKeyArn);
+    expireObjects(this, this.bucket, { id: 'expire-backups', expireAfterDays: expire, noncurrentVersionsAfterDays: noncurrent, abortMultipartAfterDays: props.abortMultipartAfterDays ?? 7 });
+    logAccessTo(this, this.bucket, props.bucketName, props.accessLogs);
     if (props.objectLock) {
       new S3BucketObjectLockConfigurationA(this, 'object-lock', {
         bucket: this.bucket.id,

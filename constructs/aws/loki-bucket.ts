@@ -9,13 +9,10 @@
  * @see https://grafana.com/docs/loki/latest/operations/storage/retention/
  */
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
-import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
-import { S3BucketLoggingA } from '@cdktf/provider-aws/lib/s3-bucket-logging';
-import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { Construct } from 'constructs';
 import type { AccessLogBucket } from './access-log-bucket';
 import type { Grantable, PolicyDocument } from './lib/iam';
-import { checkBucketName, secureBucket } from './lib/secure-bucket';
+import { checkBucketName, encryptWithKmsKey, expireObjects, logAccessTo, secureBucket } from './lib/secure-bucket';
 
 export interface LokiBucketProps {
   readonly bucketName: string;
@@ -55,25 +52,14 @@ export class LokiBucket extends Construct {
     const parts = secureBucket(this, props.bucketName, { tags: props.tags });
     this.bucket = parts.bucket;
     this.policy = parts.policy;
-    new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
-      bucket: this.bucket.id,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: props.kmsKeyArn }, bucketKeyEnabled: true }],
+    encryptWithKmsKey(this, this.bucket, props.kmsKeyArn);
+    expireObjects(this, this.bucket, {
+      id: 'backstop-after-retention',
+      expireAfterDays: this.expireAfterDays,
+      noncurrentVersionsAfterDays: props.noncurrentVersionsAfterDays ?? 7,
+      abortMultipartAfterDays: props.abortMultipartAfterDays ?? 7,
     });
-    new S3BucketLifecycleConfiguration(this, 'lifecycle', {
-      bucket: this.bucket.id,
-      rule: [
-        {
-          id: 'backstop-after-retention',
-          status: 'Enabled',
-          filter: [{ prefix: '' }],
-          expiration: [{ days: this.expireAfterDays }],
-          noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionsAfterDays ?? 7 }],
-          abortIncompleteMultipartUpload: [{ daysAfterInitiation: props.abortMultipartAfterDays ?? 7 }],
-        },
-      ],
-    });
-    props.accessLogs.allowLogsFrom(this.bucket.arn);
-    new S3BucketLoggingA(this, 'logging', { bucket: this.bucket.id, targetBucket: props.accessLogs.bucket.id, targetPrefix: `s3-access/${props.bucketName}/` });
+    logAccessTo(this, this.bucket, props.bucketName, props.accessLogs);
   }
 
   /**
