@@ -5,6 +5,7 @@
  * ServiceAccount is the role whose trust policy names that ServiceAccount,
  * and the StorageClass encrypts with the stack's key.
  */
+import { lambdaEndpoints } from './endpoints';
 import type { MonitoringConfig } from './schema';
 import { PLACEHOLDER_ACCOUNT_ID, PLACEHOLDER_OIDC_ISSUER, PLACEHOLDER_SECURITY_GROUP_IDS, PLACEHOLDER_SUBNET_IDS } from './sections/aws';
 
@@ -41,6 +42,13 @@ export interface AwsNames {
   readonly grafanaTokenSecretArn: string;
   readonly alertmanagerUrl: string;
   readonly pushgatewayUrl: string;
+  /**
+   * Prometheus's HTTP API as the Lambdas reach it: `aws.backup.prometheusUrl`,
+   * else the internal load balancer of `config/endpoints.ts` when enabled,
+   * else the in-cluster name.
+   */
+  readonly prometheusUrl: string;
+  readonly slaReportFunctionName: string;
 }
 
 /** Every cross-app AWS name of a configuration. */
@@ -51,6 +59,7 @@ export function awsNames(config: MonitoringConfig): AwsNames {
   const oidcIssuer = aws.oidcIssuerUrl.replace(/^https:\/\//, '').replace(/\/$/, '');
   const roleName = aws.prometheusBlocks.roleName ?? `${cluster.name}-prometheus-blocks`;
   const inCluster = (service: string, port: number) => `http://${service}.${namespaces.monitoring}.svc.cluster.local:${port}`;
+  const endpoints = lambdaEndpoints(config);
   return {
     accountId,
     region: cluster.region,
@@ -72,6 +81,8 @@ export function awsNames(config: MonitoringConfig): AwsNames {
     grafanaTokenSecretArn: aws.backup.grafanaTokenSecretArn ?? `arn:${partition}:secretsmanager:${cluster.region}:${accountId}:secret:${cluster.name}/grafana-backup-token-EXAMPL`,
     alertmanagerUrl: aws.backup.alertmanagerUrl ?? inCluster('alertmanager', 9093),
     pushgatewayUrl: aws.backup.pushgatewayUrl ?? inCluster('pushgateway', 9091),
+    prometheusUrl: aws.backup.prometheusUrl ?? (endpoints.enabled ? endpoints.prometheusUrl : inCluster('prometheus', 9090)),
+    slaReportFunctionName: `${cluster.name}-sla-report`,
   };
 }
 

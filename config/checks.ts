@@ -4,7 +4,9 @@
  * so a test can exercise each message on its own.
  */
 import { ALERTING_CONFIG_CHECKS } from './alerting-checks';
+import { ANOMALY_CONFIG_CHECKS } from './anomaly-checks';
 import { AWS_CONFIG_CHECKS } from './aws-checks';
+import { SLA_CONFIG_CHECKS } from './sla-checks';
 import type { ConfigIssue } from './errors';
 import type { MonitoringConfig } from './schema';
 import type { Route } from './sections/alertmanager';
@@ -166,4 +168,6 @@ export const CONFIG_CHECKS: readonly ConfigCheck[] = [
   checkUiAuth,
   ...AWS_CONFIG_CHECKS,
   ...ALERTING_CONFIG_CHECKS,
+  ...ANOMALY_CONFIG_CHECKS,
+  ...SLA_CONFIG_CHECKS,
 ];

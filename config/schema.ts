@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { AlertingSection } from './sections/alerting';
 import { AlertmanagerSection } from './sections/alertmanager';
+import { AnomalySection } from './sections/anomaly';
 import { AwsSection } from './sections/aws';
 import { ClusterSection, NamespacesSection } from './sections/cluster';
 import { KubeStateMetricsSection, NodeExporterSection, PushgatewaySection } from './sections/exporters';
@@ -20,6 +21,7 @@ import { LokiSection } from './sections/loki';
 import { NetworkSection } from './sections/network';
 import { PrometheusSection } from './sections/prometheus';
 import { SlosSection } from './sections/slos';
+import { SlasSection } from './sections/slas';
 import { StorageSection } from './sections/storage';
 
 export const MonitoringConfigSchema = z.strictObject({
@@ -32,6 +34,7 @@ export const MonitoringConfigSchema = z.strictObject({
   alertmanager: AlertmanagerSection.prefault({}),
   alerting: AlertingSection.prefault({}),
   slos: SlosSection,
+  slas: SlasSection,
   nodeExporter: NodeExporterSection.prefault({}),
   kubeStateMetrics: KubeStateMetricsSection.prefault({}),
   pushgateway: PushgatewaySection.prefault({}),
@@ -39,6 +42,7 @@ export const MonitoringConfigSchema = z.strictObject({
   grafana: GrafanaSection.prefault({}),
   loki: LokiSection.prefault({}),
   jaeger: JaegerSection.prefault({}),
+  anomaly: AnomalySection.prefault({}),
   ingress: IngressSection.prefault({}),
 });
 

@@ -11,7 +11,16 @@
  * - `slo:sli_good:increase5m` and `slo:sli_total:increase5m`: good and
  *   total events in each 5-minute step, recorded by a group evaluated every
  *   5 minutes, so `sum_over_time(...[30d])` counts the events of 30 days.
+ * - `slo:sli_inexact_series:count5m`: how many series of the SLO's
+ *   selectors had a step count that is not exact (see `stepIncreaseQuery`),
+ *   so the SLA report knows which steps to recount from the raw samples.
+ *
+ * SLAs (`slas`) get the same kind of step records, labelled `sla="<name>"`:
+ * `sla:uptime_up:samples5m` / `sla:uptime_scrapes:samples5m` (successful
+ * and all scrapes of the targets in the step) and
+ * `sla:throughput_events:increase5m` / `sla:throughput_inexact_series:count5m`.
  */
+import type { Sla } from './sections/slas';
 import type { Slo } from './sections/slos';
 
 /** Windows of the error-ratio recording rules. */
@@ -25,6 +34,19 @@ export const SLO_COUNT_STEP = '5m';
 export const SLO_GOOD_COUNT_RECORD = 'slo:sli_good:increase5m';
 /** Recording rule of all events per 5-minute step. */
 export const SLO_TOTAL_COUNT_RECORD = 'slo:sli_total:increase5m';
+/** Recording rule of the series whose count in a step is extrapolated, not exact. */
+export const SLO_INEXACT_COUNT_RECORD = 'slo:sli_inexact_series:count5m';
+/** Range over which a counter reset voids a step's exact count: the step and the lookback of its `offset` (see `exactStepIncrease`). */
+export const SLO_RESET_RANGE = '10m';
+
+/** Uptime SLA: scrapes that succeeded (`up` = 1) in each step. */
+export const SLA_UPTIME_UP_RECORD = 'sla:uptime_up:samples5m';
+/** Uptime SLA: every scrape of the targets in each step. */
+export const SLA_UPTIME_SCRAPES_RECORD = 'sla:uptime_scrapes:samples5m';
+/** Throughput SLA: events in each step. */
+export const SLA_THROUGHPUT_EVENTS_RECORD = 'sla:throughput_events:increase5m';
+/** Throughput SLA: series whose count in a step is extrapolated. */
+export const SLA_THROUGHPUT_INEXACT_RECORD = 'sla:throughput_inexact_series:count5m';
 
 /** The error-ratio recording rule of a window. */
 export function sloErrorRatioRecord(window: SloWindow): string {
@@ -146,9 +168,85 @@ export function sliRateQueries(slo: Pick<Slo, 'sli'>, window: string): { good: s
   };
 }
 
-/** Good and total events of an SLO's SLI in the last `window` (for the count records). */
-export function sliIncreaseQueries(slo: Pick<Slo, 'sli'>, window: string): { good: string; total: string } {
-  const rates = sliRateQueries(slo, window);
-  const toIncrease = (query: string) => query.replace(/\brate\(/g, 'increase(');
-  return { good: toIncrease(rates.good), total: toIncrease(rates.total) };
+/**
+ * Per series, the exact increase of a counter in the step ending now:
+ * the last sample now minus the last sample one step ago, both found by
+ * the instant lookback, which telescopes (consecutive steps share their
+ * boundary sample, so every pair of consecutive samples is counted once)
+ * and does not extrapolate. It is exact on Prometheus 2 (closed ranges)
+ * and 3 (left-open ranges) alike: an instant selector takes the last
+ * sample at or before its time in both.
+ *
+ * A counter reset makes the difference wrong, so a series with a reset
+ * in the step or in the lookback of its `offset` (10 minutes) has no
+ * exact value; neither has a series without a sample in the lookback one
+ * step ago (new, or back after a gap).
+ */
+export function exactStepIncrease(selector: string): string {
+  return `((${selector} - ${selector} offset ${SLO_COUNT_STEP}) unless resets(${selector}[${SLO_RESET_RANGE}]) > 0)`;
+}
+
+/**
+ * Events of the series of a selector in the step: exact where
+ * `exactStepIncrease` is, else `increase()` (extrapolated to the step's
+ * edges), else 0 for a series with a single sample in the step (new, or
+ * back after a gap), so the step is recorded whenever a series has data.
+ * The SLA report recounts the steps `inexactSeriesQuery` flags from the
+ * raw samples; dashboards read the sum as it is.
+ */
+export function stepIncreaseQuery(selector: string): string {
+  return `sum(${exactStepIncrease(selector)} or increase(${selector}[${SLO_COUNT_STEP}]) or 0 * present_over_time(${selector}[${SLO_COUNT_STEP}]))`;
+}
+
+/** Series of a selector with samples in the step but no exact count (reset, new, back after a gap); 0 when none. */
+export function inexactSeriesQuery(selector: string): string {
+  return `(count(present_over_time(${selector}[${SLO_COUNT_STEP}]) unless ${exactStepIncrease(selector)}) or vector(0))`;
+}
+
+/** The selectors whose raw samples count an SLO's good and total events. */
+export function sliSelectors(slo: Pick<Slo, 'sli'>): { good: string; total: string } {
+  const sli = slo.sli;
+  if (sli.kind === 'availability') return { good: selectorText(sli.good.metric, sli.good.matchers), total: selectorText(sli.total.metric, sli.total.matchers) };
+  return { good: selectorText(`${sli.histogram}_bucket`, [...sli.matchers, bucketMatcher(sli.threshold)]), total: selectorText(`${sli.histogram}_count`, sli.matchers) };
+}
+
+/** The count records of an SLO: good and total events per step, and the series whose count is not exact. */
+export function sliStepCountQueries(slo: Pick<Slo, 'sli'>): { good: string; total: string; inexact: string } {
+  const { good, total } = sliSelectors(slo);
+  return {
+    // A service that only fails may never have created its good series: zero good events. A latency SLO
+    // without its threshold bucket records no good count at all (no data, and SloThresholdBucketMissing).
+    good: slo.sli.kind === 'availability' ? `(${stepIncreaseQuery(good)} or vector(0))` : stepIncreaseQuery(good),
+    total: stepIncreaseQuery(total),
+    inexact: `${inexactSeriesQuery(good)} + ${inexactSeriesQuery(total)}`,
+  };
+}
+
+/** `{sla="<name>"}`: selects one SLA's recorded series. */
+export function slaSelector(sla: Pick<Sla, 'name'>): string {
+  return `{sla="${sla.name}"}`;
+}
+
+/** The selector whose raw samples an SLA counts: the `up` series of an uptime SLA, the counter of a throughput SLA. */
+export function slaSourceSelector(sla: Sla): string {
+  return sla.kind === 'uptime' ? selectorText(sla.target.metric, sla.target.matchers) : selectorText(sla.counter.metric, sla.counter.matchers);
+}
+
+/**
+ * The step records of an SLA, by record name. Uptime counts the scrapes
+ * of the step from the raw `up` samples (`sum_over_time` of 0/1 values):
+ * exact on Prometheus 3, whose ranges are left-open; Prometheus 2's
+ * closed ranges count a scrape whose timestamp falls exactly on the left
+ * edge of a step (to the millisecond) in two steps. Throughput counts
+ * events like the SLOs do.
+ */
+export function slaStepCountQueries(sla: Sla): Record<string, string> {
+  const selector = slaSourceSelector(sla);
+  if (sla.kind === 'uptime') {
+    return {
+      [SLA_UPTIME_UP_RECORD]: `sum(sum_over_time(${selector}[${SLO_COUNT_STEP}]))`,
+      [SLA_UPTIME_SCRAPES_RECORD]: `sum(count_over_time(${selector}[${SLO_COUNT_STEP}]))`,
+    };
+  }
+  return { [SLA_THROUGHPUT_EVENTS_RECORD]: stepIncreaseQuery(selector), [SLA_THROUGHPUT_INEXACT_RECORD]: inexactSeriesQuery(selector) };
 }

@@ -40,6 +40,12 @@ if ! command -v prometheus-pushgateway >/dev/null || ! command -v prometheus-nod
     prometheus prometheus-alertmanager prometheus-pushgateway prometheus-node-exporter openssl >/dev/null
 fi
 
+# Headless Chromium for the SLA report's HTML test (playwright-core drives /usr/bin/chromium).
+if ! command -v chromium >/dev/null; then
+  sudo_if_needed apt-get update -qq
+  sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+
 if [ -x "$tools/bin/prometheus" ] && [ -x "$tools/bin/promtool" ] && [ -x "$tools/bin/amtool" ] && [ -x "$tools/bin/alertmanager" ]; then
   echo "tools already in $tools/bin"
   exit 0

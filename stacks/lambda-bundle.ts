@@ -46,13 +46,19 @@ export interface BundleOptions {
   readonly entry?: string;
   /** Where to write the zip. @default - a fresh temporary folder */
   readonly outDir?: string;
+  /**
+   * Extra files in the zip beside `index.js`, by name (e.g. a function's
+   * configuration, which then changes the hash like code does).
+   * @default {}
+   */
+  readonly files?: Readonly<Record<string, string>>;
 }
 
 const cache = new Map<string, LambdaBundle>();
 
 /** Bundle `lambdas/<name>/handler.ts` (once per process and name). */
 export function bundleLambda(name: string, options: BundleOptions = {}): LambdaBundle {
-  const key = `${name}\0${options.entry ?? ''}\0${options.outDir ?? ''}`;
+  const key = `${name}\0${options.entry ?? ''}\0${options.outDir ?? ''}\0${JSON.stringify(options.files ?? {})}`;
   if (!cache.has(key)) cache.set(key, buildBundle(name, options));
   return cache.get(key)!;
 }
@@ -81,9 +87,13 @@ function buildBundle(name: string, options: BundleOptions): LambdaBundle {
   if (!js || !map) throw new Error(`bundleLambda(${name}): esbuild wrote ${result.outputFiles.map((f) => relative(ROOT, f.path)).join(', ')}, not index.js and index.js.map`);
   // esbuild names the map by its file; point to it explicitly so --enable-source-maps finds it in the zip.
   const code = js.text.replace(/\/\/# sourceMappingURL=.*\n?$/, '') + '//# sourceMappingURL=index.js.map\n';
+  const extra = Object.entries(options.files ?? {});
+  const clash = extra.find(([file]) => file === 'index.js' || file === 'index.js.map' || !/^[\w.-]+$/.test(file));
+  if (clash) throw new Error(`bundleLambda(${name}): 'files' has "${clash[0]}"; use a plain file name other than index.js and index.js.map`);
   const zip = deterministicZip([
     { name: 'index.js', data: Buffer.from(code) },
     { name: 'index.js.map', data: Buffer.from(map.contents) },
+    ...extra.map(([file, text]) => ({ name: file, data: Buffer.from(text) })),
   ]);
   const outDir = options.outDir ?? mkdtempSync(join(tmpdir(), `lambda-${name}-`));
   mkdirSync(outDir, { recursive: true });

@@ -25,7 +25,9 @@ import { PrometheusAlarms } from '../constructs/aws/prometheus-alarms';
 import { ScheduledLambda } from '../constructs/aws/scheduled-lambda';
 import { BACKUP_ENV } from '../lambdas/backup/settings';
 import { CLUSTER_TAG, MANAGED_BY_TAG, MANAGED_BY_VALUE } from '../lambdas/backup/snapshots';
+import { AnomalyCheckFunction } from './anomaly-check-function';
 import type { LambdaBundle } from './lambda-bundle';
+import { SlaReportFunction } from './sla-report-function';
 
 /** The provider version the stack is written and tested against (the mirror in CI has exactly this one). */
 export const AWS_PROVIDER_VERSION = '5.100.0';
@@ -136,6 +138,8 @@ export class MonitoringStack extends TerraformStack {
     const scheduleGroup = new SchedulerScheduleGroup(this, 'schedule-group', { name: `${cluster.name}-monitoring`, tags });
     this.backup = this.addBackupLambda(config, ctx, bundles.backup, scheduleGroup.name, tags);
     new BackupFreshnessAlarm(this, 'backup-freshness', { clusterName: cluster.name, metricNamespace: aws.backup.metricNamespace, topicArn: this.topic.arn, hours: aws.alarms.backupFreshnessHours, tags });
+    if (AnomalyCheckFunction.wanted(config)) new AnomalyCheckFunction(this, 'anomaly-check', { config, context: ctx, kmsKeyArn: this.key.arn, topicArn: this.topic.arn, scheduleGroupName: scheduleGroup.name, tags });
+    if (SlaReportFunction.wanted(config)) new SlaReportFunction(this, 'sla-report', { config, context: ctx, kmsKeyArn: this.key.arn, bucket: this.backupBucket, topicArn: this.topic.arn, scheduleGroupName: scheduleGroup.name, tags });
 
     new TerraformOutput(this, 'backup_bucket', { value: this.backupBucket.bucket.bucket });
     new TerraformOutput(this, 'kms_key_arn', { value: this.key.arn });

@@ -2,28 +2,37 @@
  * Rules generated from the typed SLOs (`slos` in the configuration; names
  * and windows in `config/slo.ts`): per SLO, its error ratio over every
  * standard window, its good and total events per 5-minute step (for exact
- * counts over the SLO window), the multi-window, multi-burn-rate page and
- * ticket, and for latency SLOs an alert when the threshold bucket does not
- * exist (the SLI would have no data).
+ * counts over the SLO window) with the number of series whose step count
+ * is not exact, the multi-window, multi-burn-rate page and ticket, and for
+ * latency SLOs an alert when the threshold bucket does not exist (the SLI
+ * would have no data). The SLAs (`slas`) get their step counts in the same
+ * 5-minute group, for the SLA report.
  *
  * The unit tests burn each SLO's budget at 1.05x (fires) and 0.95x (quiet)
  * the documented rates after a healthy history as long as the long window,
  * so they fail if a window or a factor is wrong.
  */
 import type { MonitoringConfig } from '../../config';
+import type { Sla } from '../../config/sections/slas';
 import type { Slo } from '../../config/sections/slos';
 import {
   BURN_RATE_ALERTS,
   bucketMatcher,
   type BurnRateAlert,
   type BurnRateCondition,
+  SLA_THROUGHPUT_EVENTS_RECORD,
+  SLA_UPTIME_SCRAPES_RECORD,
+  SLA_UPTIME_UP_RECORD,
   SLO_COUNT_STEP,
   SLO_GOOD_COUNT_RECORD,
+  SLO_INEXACT_COUNT_RECORD,
   SLO_TOTAL_COUNT_RECORD,
   SLO_WINDOWS,
   selectorText,
-  sliIncreaseQueries,
+  slaSelector,
+  slaStepCountQueries,
   sliRateQueries,
+  sliStepCountQueries,
   sloErrorBudget,
   sloErrorRatioQuery,
   sloErrorRatioRecord,
@@ -38,7 +47,7 @@ const EVENTS_PER_MINUTE = 1000;
 export function sloRules(config: MonitoringConfig): RuleFile {
   const rules = new CategoryRules(config, 'slo');
   const ratioRules = config.slos.flatMap((slo) => [...errorRatioRecords(slo), ...burnRateAlerts(rules, slo), ...bucketAlert(rules, slo)]);
-  const countRules = config.slos.flatMap(countRecords);
+  const countRules = [...config.slos.flatMap(countRecords), ...config.slas.flatMap(slaRecords)];
   return {
     fileName: 'slo.rules.yml',
     groups: [
@@ -46,7 +55,7 @@ export function sloRules(config: MonitoringConfig): RuleFile {
       // Evaluated once per 5-minute step, so each sample counts each event once and sum_over_time gives exact totals.
       { name: 'slo-counts', interval: SLO_COUNT_STEP, rules: countRules },
     ],
-    expressionTests: config.slos.flatMap(countTests),
+    expressionTests: [...config.slos.flatMap(countTests), ...config.slas.flatMap(slaCountTests)],
   };
 }
 
@@ -62,11 +71,20 @@ function errorRatioRecords(slo: Slo): RecordingRule[] {
 }
 
 function countRecords(slo: Slo): RecordingRule[] {
-  const { good, total } = sliIncreaseQueries(slo, SLO_COUNT_STEP);
+  const { good, total, inexact } = sliStepCountQueries(slo);
   return [
     { kind: 'record', name: SLO_GOOD_COUNT_RECORD, expr: good, labels: sloLabels(slo) },
     { kind: 'record', name: SLO_TOTAL_COUNT_RECORD, expr: total, labels: sloLabels(slo) },
+    { kind: 'record', name: SLO_INEXACT_COUNT_RECORD, expr: inexact, labels: sloLabels(slo) },
   ];
+}
+
+function slaLabels(sla: Sla): Record<string, string> {
+  return { sla: sla.name, service: sla.service };
+}
+
+function slaRecords(sla: Sla): RecordingRule[] {
+  return Object.entries(slaStepCountQueries(sla)).map(([name, expr]) => ({ kind: 'record' as const, name, expr, labels: slaLabels(sla) }));
 }
 
 /** `factor` times the budget, without float noise (14.4 * 0.001 is 0.014400000000000001). */
@@ -259,6 +277,68 @@ function countTests(slo: Slo): ExpressionTestCase[] {
       evalTime: '2h1m',
       expr: range.replace('%s', SLO_TOTAL_COUNT_RECORD),
       samples: [{ labels: `{service="${slo.service}", slo="${slo.name}"}`, value: 60 * EVENTS_PER_MINUTE }],
+    },
+    ...resetTests(slo, counters),
+  ];
+}
+
+/**
+ * A counter reset after the first hour (its first series restarts from 0)
+ * flags the steps whose exact count it voids (the step of the reset and
+ * the next, whose offset looks back over it), and only those: the SLA
+ * report recounts exactly those steps from the raw samples.
+ */
+function resetTests(slo: Slo, counters: EventCounters): ExpressionTestCase[] {
+  const [first, ...rest] = counters.series;
+  const perMinute = Number(/^0\+([0-9.]+)x/.exec(first.values)?.[1] ?? NaN);
+  if (!Number.isFinite(perMinute)) return [];
+  const series = [{ series: first.series, values: `0+${perMinute}x60 0+${perMinute}x119` }, ...rest];
+  const flagged = (evalTime: string, value: number): ExpressionTestCase => ({
+    description: `SLO ${slo.name}: a counter reset at 1h1m ${value ? 'flags' : 'no longer flags'} the step ending at ${evalTime} as inexact`,
+    evaluationInterval: SLO_COUNT_STEP,
+    series,
+    evalTime,
+    expr: `clamp_max(${SLO_INEXACT_COUNT_RECORD}{slo="${slo.name}"}, 1)`,
+    samples: [{ labels: `{service="${slo.service}", slo="${slo.name}"}`, value }],
+  });
+  return [flagged('1h', 0), flagged('1h5m', 1), flagged('1h10m', 1), flagged('1h15m', 0)];
+}
+
+/** Input spacing of the SLA tests: never a multiple of 5 minutes, so no sample sits on a step's left edge in the test's hour. */
+const SLA_TEST_INTERVAL_SECONDS = 59;
+
+/**
+ * The SLA step records sum to what the raw samples hold over an hour:
+ * scrapes and successful scrapes of the targets (with a 20-scrape outage
+ * inside the hour), events of the counter.
+ */
+function slaCountTests(sla: Sla): ExpressionTestCase[] {
+  const matchers = sla.kind === 'uptime' ? sla.target.matchers : sla.counter.matchers;
+  const labels = synthesize(matchers, []);
+  if (!labels) return [];
+  const evalSeconds = 2 * 3600 + 60;
+  // The hour's steps end at 3900..7200 s; together they hold the samples in (3600, 7200].
+  const inHour = Array.from({ length: 401 }, (_, k) => k).filter((k) => k * SLA_TEST_INTERVAL_SECONDS > 3600 && k * SLA_TEST_INTERVAL_SECONDS <= 7200);
+  const range = (record: string) => `sum_over_time(${record}${slaSelector(sla)}[1h])`;
+  const sampleLabels = `{service="${sla.service}", sla="${sla.name}"}`;
+  const base = { evaluationInterval: SLO_COUNT_STEP, interval: `${SLA_TEST_INTERVAL_SECONDS}s`, evalTime: duration(evalSeconds) };
+  if (sla.kind === 'uptime') {
+    const isUp = (k: number) => k <= 100 || k > 120;
+    const input = [{ series: series(sla.target.metric, labels.good), values: '1x100 0x19 1x279' }];
+    return [
+      { ...base, description: `SLA ${sla.name}: an hour of step records counts the hour's scrapes`, series: input, expr: range(SLA_UPTIME_SCRAPES_RECORD), samples: [{ labels: sampleLabels, value: inHour.length }] },
+      { ...base, description: `SLA ${sla.name}: and the successful ones`, series: input, expr: range(SLA_UPTIME_UP_RECORD), samples: [{ labels: sampleLabels, value: inHour.filter(isUp).length }] },
+    ];
+  }
+  // One event per second: the hour's events are the counter's last value in it minus its last value before it.
+  const events = (inHour[inHour.length - 1] - (inHour[0] - 1)) * SLA_TEST_INTERVAL_SECONDS;
+  return [
+    {
+      ...base,
+      description: `SLA ${sla.name}: an hour of step records counts the hour's events`,
+      series: [{ series: series(sla.counter.metric, labels.good), values: `0+${SLA_TEST_INTERVAL_SECONDS}x400` }],
+      expr: range(SLA_THROUGHPUT_EVENTS_RECORD),
+      samples: [{ labels: sampleLabels, value: events }],
     },
   ];
 }

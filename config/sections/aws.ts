@@ -14,6 +14,7 @@
  */
 import { z } from 'zod';
 import { Cidr, Duration, shown } from './common';
+import { SlaReportSection } from './sla-report';
 
 /** An account no one has: the default profile's stand-in for `cluster.accountId`. */
 export const PLACEHOLDER_ACCOUNT_ID = '000000000000';
@@ -178,6 +179,8 @@ export const AwsSection = z.strictObject({
       alertmanagerUrl: HttpUrl.optional(),
       /** @default - `http://pushgateway.<namespace>.svc.cluster.local:9091`; must be reachable from the Lambda subnets */
       pushgatewayUrl: HttpUrl.optional(),
+      /** Prometheus's HTTP API for the Lambdas that query it (SLA report). @default - the internal load balancer `http://prometheus.<network.lambdaEndpoints.privateDomain>:9090` (or the in-cluster name when those are off); must be reachable from the Lambda subnets */
+      prometheusUrl: HttpUrl.optional(),
       /** EBS volumes with this tag (key=value) are snapshotted daily. */
       volumeTag: z.strictObject({ key: z.string().min(1).default('monitoring.backup'), value: z.string().min(1).default('daily') }).prefault({}),
       /** Days the Lambda keeps its own snapshots. */
@@ -193,6 +196,8 @@ export const AwsSection = z.strictObject({
       metricNamespace: z.string().default('Monitoring/Backup'),
     })
     .prefault({}),
+  /** The SLA report Lambda (`config/sections/sla-report.ts`). */
+  slaReport: SlaReportSection.prefault({}),
   alarms: z
     .strictObject({
       prometheusCpuPercent: z.number().min(1).max(100).default(80),

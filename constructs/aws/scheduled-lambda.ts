@@ -69,6 +69,13 @@ export interface ScheduledLambdaProps {
   readonly asyncRetries?: number;
   /** Scheduler retries and event age. @default { attempts: 3, maxEventAgeSeconds: 3600 } */
   readonly scheduleRetry?: { readonly attempts: number; readonly maxEventAgeSeconds: number };
+  /**
+   * The event the schedule sends (JSON). String values may use the
+   * scheduler's context attributes, e.g. `<aws.scheduler.scheduled-time>`.
+   * @default { source: 'schedule' }
+   * @see https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-schedule-context-attributes.html
+   */
+  readonly scheduleInput?: Readonly<Record<string, unknown>>;
   readonly tags?: Record<string, string>;
 }
 
@@ -97,9 +104,13 @@ export class ScheduledLambda extends Construct {
   readonly logGroup: CloudwatchLogGroup;
   readonly deadLetterQueue: SqsQueue;
   readonly schedule: SchedulerSchedule;
+  /** Every schedule: `schedule` first, then those of `addSchedule()`. */
+  readonly schedules: SchedulerSchedule[] = [];
+  private readonly scheduleNames = new Set<string>();
   readonly alarms: CloudwatchMetricAlarm[];
   readonly functionName: string;
   readonly timeoutSeconds: number;
+  private readonly scheduleSettings: { readonly groupName?: string; readonly timezone: string; readonly kmsKeyArn: string; readonly retry: { readonly attempts: number; readonly maxEventAgeSeconds: number } };
 
   constructor(scope: Construct, id: string, props: ScheduledLambdaProps) {
     super(scope, id);
@@ -207,24 +218,8 @@ export class ScheduledLambda extends Construct {
         { sid: 'UseStackKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [props.kmsKeyArn] },
       ],
     });
-    this.schedule = new SchedulerSchedule(this, 'schedule', {
-      name: props.functionName,
-      groupName: props.scheduleGroupName,
-      description: `Runs ${props.functionName}`,
-      scheduleExpression: props.scheduleExpression,
-      scheduleExpressionTimezone: props.scheduleTimezone ?? 'UTC',
-      flexibleTimeWindow: { mode: 'OFF' },
-      kmsKeyArn: props.kmsKeyArn,
-      state: 'ENABLED',
-      target: {
-        arn: this.function.arn,
-        roleArn: this.schedulerRole.arn,
-        input: JSON.stringify({ source: 'schedule' }),
-        retryPolicy: { maximumRetryAttempts: scheduleRetry.attempts, maximumEventAgeInSeconds: scheduleRetry.maxEventAgeSeconds },
-        deadLetterConfig: { arn: this.deadLetterQueue.arn },
-      },
-      dependsOn: [this.schedulerRole.rolePolicy],
-    });
+    this.scheduleSettings = { groupName: props.scheduleGroupName, timezone: props.scheduleTimezone ?? 'UTC', kmsKeyArn: props.kmsKeyArn, retry: scheduleRetry };
+    this.schedule = this.createSchedule('schedule', props.functionName, props.scheduleExpression, this.scheduleSettings.timezone, props.scheduleInput ?? { source: 'schedule' });
 
     const dims = { FunctionName: props.functionName };
     const lambdaAlarm = { namespace: 'AWS/Lambda', dimensions: dims, period: 300, evaluationPeriods: 1, comparisonOperator: 'GreaterThanThreshold', treatMissingData: 'notBreaching', tags: props.tags };
@@ -254,5 +249,43 @@ export class ScheduledLambda extends Construct {
         tags: props.tags,
       }),
     ];
+  }
+
+  /**
+   * Another schedule of the function (`<functionName>-<id>`), with its own
+   * expression and event, sharing the scheduler role, retries, dead-letter
+   * queue and key of the first.
+   */
+  addSchedule(id: string, options: { readonly expression: string; readonly input: Readonly<Record<string, unknown>>; readonly timezone?: string }): SchedulerSchedule {
+    const name = `${this.functionName}-${id}`;
+    if (!/^[a-z0-9][a-z0-9-]*$/.test(id)) throw new Error(`ScheduledLambda ${this.functionName}: schedule id "${id}" must be lower-case letters, digits and "-"`);
+    if (name.length > 64) throw new Error(`ScheduledLambda ${this.functionName}: schedule name "${name}" is longer than 64 characters; use a shorter id`);
+    if (this.scheduleNames.has(name)) throw new Error(`ScheduledLambda ${this.functionName}: a schedule "${id}" exists already; give each schedule its own id`);
+    return this.createSchedule(`schedule-${id}`, name, options.expression, options.timezone ?? this.scheduleSettings.timezone, options.input);
+  }
+
+  private createSchedule(id: string, name: string, expression: string, timezone: string, input: Readonly<Record<string, unknown>>): SchedulerSchedule {
+    const settings = this.scheduleSettings;
+    const schedule = new SchedulerSchedule(this, id, {
+      name,
+      groupName: settings.groupName,
+      description: `Runs ${this.functionName}`,
+      scheduleExpression: expression,
+      scheduleExpressionTimezone: timezone,
+      flexibleTimeWindow: { mode: 'OFF' },
+      kmsKeyArn: settings.kmsKeyArn,
+      state: 'ENABLED',
+      target: {
+        arn: this.function.arn,
+        roleArn: this.schedulerRole.arn,
+        input: JSON.stringify(input),
+        retryPolicy: { maximumRetryAttempts: settings.retry.attempts, maximumEventAgeInSeconds: settings.retry.maxEventAgeSeconds },
+        deadLetterConfig: { arn: this.deadLetterQueue.arn },
+      },
+      dependsOn: [this.schedulerRole.rolePolicy],
+    });
+    this.schedules.push(schedule);
+    this.scheduleNames.add(name);
+    return schedule;
   }
 }

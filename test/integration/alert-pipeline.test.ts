@@ -123,7 +123,7 @@ describe('alert pipeline end to end', () => {
       return up.length === 2 && samples.length === 2 ? true : undefined;
     }, 30_000);
     const groups = (await getJson(`${prometheus.url}/api/v1/rules`)).data.groups as Array<{ name: string; rules: Array<{ health: string; name: string; lastError?: string }> }>;
-    expect(groups.map((g) => g.name).sort()).toEqual(['ai', 'databases', 'queues', 'resources', 'security', 'service', 'stack-health']);
+    expect(groups.map((g) => g.name).sort()).toEqual(['ai', 'databases', 'queues', 'resources', 'security', 'service', 'slo-counts', 'stack-health']);
     expect(groups.flatMap((g) => g.rules).filter((r) => r.health === 'err')).toEqual([]);
     expect(await query('ALERTS{service="checkout"}')).toEqual([]);
     expect(sink.notifications).toEqual([]);

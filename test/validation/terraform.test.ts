@@ -84,18 +84,20 @@ const BASE_COUNTS: Record<string, number> = {
   aws_s3_bucket_policy: 2,
   aws_s3_bucket_lifecycle_configuration: 2,
   aws_s3_bucket_logging: 1,
-  aws_iam_role: 3,
-  aws_iam_role_policy: 3,
+  // The Prometheus IRSA role, and an execution and a scheduler role per Lambda (backup, anomaly-check, sla-report).
+  aws_iam_role: 7,
+  aws_iam_role_policy: 7,
   aws_sns_topic: 1,
   aws_sns_topic_policy: 1,
-  aws_cloudwatch_log_group: 1,
-  aws_sqs_queue: 1,
-  aws_lambda_function: 1,
-  aws_lambda_function_event_invoke_config: 1,
+  // Per Lambda: a log group, a DLQ, the function, its async config and its schedule (the SLA report has three: daily, weekly, monthly).
+  aws_cloudwatch_log_group: 3,
+  aws_sqs_queue: 3,
+  aws_lambda_function: 3,
+  aws_lambda_function_event_invoke_config: 3,
   aws_scheduler_schedule_group: 1,
-  aws_scheduler_schedule: 1,
+  aws_scheduler_schedule: 5,
   // 3 Prometheus (CPU, memory, disk), 4 per Lambda (errors, throttles, duration, DLQ), backup freshness.
-  aws_cloudwatch_metric_alarm: 8,
+  aws_cloudwatch_metric_alarm: 16,
 };
 
 beforeAll(() => {

@@ -10,7 +10,7 @@
  * that, towards 1 beyond. Monotone, so ranking by score ranks by evidence.
  */
 export function surpriseToScore(surprise: number, reference: number): number {
-  return surprise > 0 ? 1 - Math.pow(2, -surprise / reference) : 0;
+  return surprise > 0 ? 1 - Math.exp((-Math.LN2 * surprise) / reference) : 0;
 }
 
 /**
@@ -48,29 +48,79 @@ export const DEFAULT_ESCALATION = 3;
 export const NO_ESCALATION = Infinity;
 
 /**
+ * When an anomalous episode is over: the evidence has stayed below `level`
+ * for `points` consecutive scored points.
+ */
+export interface EpisodeEnd {
+  readonly level: number;
+  readonly points: number;
+  /**
+   * Scored points after an alarm during which even far stronger evidence
+   * is the same episode building up (a shift filling a rolling mean), not
+   * a new one: escalation counts only after them.
+   * @default 0
+   */
+  readonly buildUpPoints?: number;
+}
+
+/**
  * Raises an alarm when the evidence crosses a threshold, then stays quiet
  * for `quietMs` of series time: one alarm per anomalous episode is what
  * people (and NAB) reward, the first alarm is the news and repeats are
  * noise. A much stronger event still gets through the quiet period when
- * its surprise beats the last alarm's by `escalation` (1000 times rarer by
- * default), so a small false alarm cannot hide a large anomaly that follows.
+ * its surprise beats the strongest evidence since the last alarm by
+ * `escalation` (1000 times rarer by default), so a small false alarm cannot
+ * hide a large anomaly that follows, while an episode that merely grows
+ * stays one alarm.
+ *
+ * With an `episodeEnd`, the quiet period also lasts until the episode is
+ * over: an alarm is only raised again once the evidence has settled below
+ * `episodeEnd.level` for `episodeEnd.points` points, so a disturbance that
+ * lasts longer than the quiet period (a noisy afternoon, a slow incident)
+ * is still one alarm, while two episodes separated by calm get one each.
  */
 export class Alarm {
   private quietUntil = -Infinity;
   private lastAlarm = 0;
+  private episodeOver = true;
+  private calmPoints = 0;
+  private sinceAlarm = 0;
 
   constructor(
     readonly threshold: number,
     readonly quietMs: number = DEFAULT_QUIET_MS,
     readonly escalation: number = DEFAULT_ESCALATION,
+    readonly episodeEnd?: EpisodeEnd,
   ) {}
 
   /** Feeds one scored point's surprise at `timestamp` (UTC ms); returns 1 when it raises an alarm. */
   update(surprise: number, timestamp: number): 0 | 1 {
+    this.sinceAlarm++;
+    if (!this.episodeOver) this.followEpisode(surprise);
     if (!(surprise > this.threshold)) return 0;
-    if (timestamp < this.quietUntil && !(surprise > this.lastAlarm + this.escalation)) return 0;
+    const quiet = timestamp < this.quietUntil || !this.episodeOver;
+    const buildingUp = this.sinceAlarm <= (this.episodeEnd?.buildUpPoints ?? 0);
+    if (quiet && (buildingUp || !(surprise > this.lastAlarm + this.escalation))) {
+      // The bar follows the episode's peak, so an episode that grows
+      // gradually is not re-announced at each step of its growth.
+      if (surprise > this.lastAlarm) this.lastAlarm = surprise;
+      return 0;
+    }
     this.quietUntil = timestamp + this.quietMs;
     this.lastAlarm = surprise;
+    this.sinceAlarm = 0;
+    this.episodeOver = this.episodeEnd === undefined;
+    this.calmPoints = 0;
     return 1;
+  }
+
+  /** Counts calm points after an alarm; the episode is over after enough in a row. */
+  private followEpisode(surprise: number): void {
+    const end = this.episodeEnd!;
+    if (!(surprise < end.level)) {
+      this.calmPoints = 0;
+      return;
+    }
+    if (++this.calmPoints >= end.points) this.episodeOver = true;
   }
 }

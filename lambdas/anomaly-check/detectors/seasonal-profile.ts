@@ -42,6 +42,11 @@ export class SeasonalProfile {
     return this.buckets > 0;
   }
 
+  /** Phase buckets per period (points per cycle at the learned step); 0 while the step is unknown. */
+  get bucketCount(): number {
+    return this.buckets;
+  }
+
   /**
    * The expected value at `timestamp`: the median of this phase's values in
    * the last cycles, or NaN when fewer than `minCycles` are known.
@@ -52,7 +57,11 @@ export class SeasonalProfile {
     const count = this.filled[bucket];
     if (count < this.minCycles) return NaN;
     const base = bucket * this.cycles;
-    for (let i = 0; i < count; i++) this.scratch[i] = this.values[base + i];
+    const v = this.values;
+    // The usual profiles remember two or three cycles: their medians in closed form.
+    if (count === 2) return (v[base] + v[base + 1]) / 2;
+    if (count === 3) return medianOfThree(v[base], v[base + 1], v[base + 2]);
+    for (let i = 0; i < count; i++) this.scratch[i] = v[base + i];
     return smallMedian(this.scratch, count);
   }
 
@@ -81,6 +90,11 @@ export class SeasonalProfile {
     this.filled = new Uint8Array(buckets);
     this.next = new Uint8Array(buckets);
   }
+}
+
+/** Median of three numbers. */
+function medianOfThree(a: number, b: number, c: number): number {
+  return Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
 }
 
 /** Median of `a[0..n)` for small n, by insertion sort in place. */

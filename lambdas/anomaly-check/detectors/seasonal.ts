@@ -7,7 +7,7 @@
  */
 import { Alarm, surpriseToScore } from './alarm';
 import { SeasonalProfile } from './seasonal-profile';
-import { TailCalibrator, type TailCalibratorOptions } from './tail-surprise';
+import { probabilityToSurprise, TailCalibrator, type TailCalibratorOptions } from './tail-surprise';
 import { DAY_MS, WEEK_MS } from './time-step';
 import { resolveMinHistory, resolveQuietMs, resolveSensitivity, scoreWithStream, type Detector, type DetectorOptions, type Sensitivity, type StreamingDetector } from './types';
 
@@ -19,8 +19,23 @@ const DAILY_CYCLES = 3;
 const WEEKLY_CYCLES = 2;
 
 /**
+ * Points a seasonal departure waits before it joins the departures later
+ * ones are judged against (an hour at a 5-minute step). A seasonal break
+ * often builds up (a daily peak that does not come starts as a slightly
+ * low morning); judged against its own first points, it would only ever
+ * look a little worse than the last, and be flagged hours late.
+ */
+export const SEASONAL_LEARNING_DELAY = 12;
+
+/**
  * One season: a profile and the calibration of the point's departures
  * from it against past departures ({@link TailCalibrator}).
+ *
+ * The departures are judged only once a full cycle of them is known (and
+ * at least `minHistory`): how far a series strays from its profile depends
+ * on the time of day (quiet nights, busy afternoons), so a calibration that
+ * has seen only part of a day mistakes the first busy hour for an anomaly.
+ * They are learned {@link SEASONAL_LEARNING_DELAY} points late.
  */
 export class SeasonalView {
   private readonly profile: SeasonalProfile;
@@ -34,12 +49,17 @@ export class SeasonalView {
     tail: TailCalibratorOptions = {},
   ) {
     this.profile = new SeasonalProfile(periodMs, cycles, 2);
-    this.residuals = new TailCalibrator(historyPoints, tail);
+    this.residuals = new TailCalibrator(historyPoints, { learningDelay: SEASONAL_LEARNING_DELAY, ...tail });
   }
 
-  /** Whether enough departures are known to judge one. */
+  /** Whether enough departures (a full cycle, and at least `minHistory`) are known to judge one. */
   get ready(): boolean {
-    return this.residuals.size >= this.minHistory;
+    return this.residuals.size >= this.readyAt;
+  }
+
+  /** Departures needed before judging one: a full cycle (once the step is known), and at least `minHistory`. */
+  private get readyAt(): number {
+    return Math.max(this.minHistory, this.profile.bucketCount);
   }
 
   /**
@@ -47,15 +67,18 @@ export class SeasonalView {
    * profile or the calibration is still learning), then learns the point.
    */
   surpriseAndLearn(value: number, timestamp: number): number {
+    return probabilityToSurprise(this.probabilityAndLearn(value, timestamp));
+  }
+
+  /** Two-sided tail probability of the point's departure (1 while learning), then learns the point. */
+  probabilityAndLearn(value: number, timestamp: number): number {
     const expected = this.profile.expected(timestamp);
-    let surprise = 0;
+    let probability = 1;
     if (!Number.isNaN(expected)) {
-      const residual = value - expected;
-      if (this.ready) surprise = this.residuals.surprise(residual);
-      this.residuals.push(residual);
+      probability = this.residuals.probabilityThenPush(value - expected, this.readyAt, false);
     }
     this.profile.observe(value, timestamp);
-    return surprise;
+    return probability;
   }
 }
 

@@ -54,7 +54,8 @@ export function medianStepMs(timestamps: Float64Array): number {
 
 /** Index of `timestamp`'s phase bucket within `periodMs`, buckets `stepMs` wide. */
 export function phaseBucket(timestamp: number, periodMs: number, stepMs: number, buckets: number): number {
-  const phase = ((timestamp % periodMs) + periodMs) % periodMs;
+  // timestamp mod period, without the slow floating-point remainder.
+  const phase = timestamp - Math.floor(timestamp / periodMs) * periodMs;
   const bucket = Math.floor(phase / stepMs);
   return bucket < buckets ? bucket : buckets - 1;
 }

@@ -33,7 +33,7 @@ export interface DetectorOptions {
   /**
    * After an alarm, series time (ms) during which only a much stronger
    * event raises another (see {@link Alarm}).
-   * @default 86_400_000 (one day)
+   * @default 86_400_000 (one day); the default (`ensemble`) detector: 43_200_000 (12 hours), with its episode rule
    */
   readonly quietMs?: number;
 }

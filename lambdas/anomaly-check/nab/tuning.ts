@@ -7,9 +7,16 @@
  *
  * Only the policy (score threshold, quiet period) is tuned, on the scores a
  * detector already computed: scores are monotone in a detector's evidence,
- * so thresholding them is thresholding the evidence.
+ * so thresholding them is thresholding the evidence. The policy has the
+ * default detector's shape (an alarm starts an episode; another needs the
+ * quiet period over and the episode ended, or far stronger evidence), so
+ * the default detector's own labels are one point of the grid.
  */
 import { Alarm } from '../detectors/alarm';
+import { EPISODE_CALM_POINTS } from '../detectors/ensemble';
+
+/** The default detector's build-up after an alarm (its level span, default 12 points). */
+const EPISODE_BUILD_UP_POINTS = 12;
 import type { CorpusSeries } from './corpus';
 import type { ScoringProfile } from './labels';
 import { scoreFile, totalScore, type NabFileScore, type NabTotal } from './scorer';
@@ -24,17 +31,38 @@ export interface ScoredSeries {
 export interface AlarmPolicy {
   readonly scoreThreshold: number;
   readonly quietMs: number;
+  /**
+   * Points the evidence must stay below half the threshold before an
+   * episode is over and may alarm again (0: the quiet period alone).
+   * @default EPISODE_CALM_POINTS (the default detector's)
+   */
+  readonly episodeCalmPoints?: number;
 }
 
 /**
- * Labels from scores under a policy (NaN scores never alarm). Escalation
- * through the quiet period is left out: it compares surprises, and scores
- * of different detectors are not on one surprise scale.
+ * A score as evidence in units of the medium threshold: every detector's
+ * score is `1 - 2^(-surprise / reference)` with `reference` its medium
+ * threshold (see `surpriseToScore`), so this is surprise / reference, 1 at
+ * score 0.5. Half the evidence is half the surprise, whatever the detector.
  */
+export function scoreEvidence(score: number): number {
+  return score > 0 ? -Math.log2(1 - score) : 0;
+}
+
+/**
+ * Escalation through the quiet period, in evidence units: one medium
+ * threshold more than the episode's peak (for the default detector, 1,000
+ * times rarer, its own rule).
+ */
+const ESCALATION = 1;
+
+/** Labels from scores under a policy (NaN scores never alarm). */
 export function labelsFromScores(scores: Float64Array, timestamps: Float64Array, policy: AlarmPolicy): Uint8Array {
-  const alarm = new Alarm(policy.scoreThreshold, policy.quietMs, Infinity);
+  const threshold = scoreEvidence(policy.scoreThreshold);
+  const calm = policy.episodeCalmPoints ?? EPISODE_CALM_POINTS;
+  const alarm = new Alarm(threshold, policy.quietMs, ESCALATION, calm > 0 ? { level: threshold / 2, points: calm, buildUpPoints: EPISODE_BUILD_UP_POINTS } : undefined);
   const labels = new Uint8Array(scores.length);
-  for (let i = 0; i < scores.length; i++) if (!Number.isNaN(scores[i])) labels[i] = alarm.update(scores[i], timestamps[i]);
+  for (let i = 0; i < scores.length; i++) if (!Number.isNaN(scores[i])) labels[i] = alarm.update(scoreEvidence(scores[i]), timestamps[i]);
   return labels;
 }
 
@@ -55,7 +83,7 @@ export function tunePolicy(scored: readonly ScoredSeries[], grid: readonly Alarm
   return best;
 }
 
-/** A grid of policies: every threshold with every quiet period. */
+/** A grid of policies: every threshold with every quiet period (and the default episode rule). */
 export function policyGrid(scoreThresholds: readonly number[], quietMs: readonly number[]): AlarmPolicy[] {
   return scoreThresholds.flatMap((scoreThreshold) => quietMs.map((quiet) => ({ scoreThreshold, quietMs: quiet })));
 }

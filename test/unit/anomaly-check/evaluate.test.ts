@@ -2,7 +2,8 @@ import { loadCorpus } from '../../../lambdas/anomaly-check/nab/corpus';
 import { evaluateLabeller, formatTable } from '../../../lambdas/anomaly-check/nab/evaluate';
 import { parseProfiles, parseWindows, readProfiles, readWindows } from '../../../lambdas/anomaly-check/nab/labels';
 import { windowRows } from '../../../lambdas/anomaly-check/nab/scorer';
-import { labelsFromScores, leaveOneFolderOut, policyGrid, tunePolicy } from '../../../lambdas/anomaly-check/nab/tuning';
+import { labelsFromScores, leaveOneFolderOut, policyGrid, scoreEvidence, tunePolicy } from '../../../lambdas/anomaly-check/nab/tuning';
+import { surpriseToScore } from '../../../lambdas/anomaly-check/detectors/alarm';
 import { defaultProfiles, makeFixture } from './corpus-fixture';
 
 const fixture = makeFixture();
@@ -83,8 +84,30 @@ describe('policy tuning and leave-one-folder-out', () => {
   const grid = policyGrid([0.5, 0.7, 0.95], [3_600_000]);
 
   it('labels from scores under a threshold and a quiet period', () => {
-    const labels = labelsFromScores(Float64Array.from([0.9, 0.9, 0.1, 0.9]), Float64Array.from([0, 1000, 2000, 5000]), { scoreThreshold: 0.5, quietMs: 3000 });
+    const labels = labelsFromScores(Float64Array.from([0.9, 0.9, 0.1, 0.9]), Float64Array.from([0, 1000, 2000, 5000]), { scoreThreshold: 0.5, quietMs: 3000, episodeCalmPoints: 0 });
     expect(Array.from(labels)).toEqual([1, 0, 0, 1]);
+  });
+
+  it('by default also waits for the episode to end, as the default detector does', () => {
+    const timestamps = Float64Array.from({ length: 80 }, (_, i) => i * 1000);
+    const scores = new Float64Array(80).fill(0.1);
+    scores[0] = 0.9;
+    scores[40] = 0.9;
+    scores[79] = 0.9;
+    // 39 calm points after the first alarm are too few (72 end an episode); 78 are enough.
+    const labels = labelsFromScores(scores, timestamps, { scoreThreshold: 0.5, quietMs: 0 });
+    expect(Array.from(labels).flatMap((l, i) => (l ? [i] : []))).toEqual([0]);
+    const longer = Float64Array.from({ length: 160 }, (_, i) => i * 1000);
+    const spaced = new Float64Array(160).fill(0.1);
+    spaced[0] = 0.9;
+    spaced[100] = 0.9;
+    expect(Array.from(labelsFromScores(spaced, longer, { scoreThreshold: 0.5, quietMs: 0 })).flatMap((l, i) => (l ? [i] : []))).toEqual([0, 100]);
+  });
+
+  it('reads scores as evidence in medium-threshold units: 1 at 0.5, half at the half-surprise score', () => {
+    expect(scoreEvidence(0.5)).toBeCloseTo(1, 12);
+    expect(scoreEvidence(surpriseToScore(1.5, 3))).toBeCloseTo(0.5, 12);
+    expect(scoreEvidence(0)).toBe(0);
   });
 
   it('picks the threshold that keeps the spike and drops the most false-alarm weight', () => {

@@ -32,13 +32,21 @@ describe('seasonal detector', () => {
     expect(Math.max(...result.scores.slice(start, start + 18))).toBeGreaterThan(0.5);
   });
 
-  it('has no baseline until two days plus minHistory departures are known', () => {
+  it('has no baseline until two days of profile and a full day of departures are known', () => {
     const s = normalSeries({ ...OPTIONS, seed: 1 });
     const scores = seasonalDetector().score(s.values, s.timestamps).scores;
     const first = scores.findIndex((x) => !Number.isNaN(x));
-    // Two days of profile (less the first points, spent learning the step), then 100 departures.
-    expect(first).toBeGreaterThan(2 * POINTS_PER_DAY + 100);
-    expect(first).toBeLessThan(2 * POINTS_PER_DAY + 130);
+    // Two days of profile (less the first points, spent learning the step), then a day (288) of departures.
+    expect(first).toBeGreaterThan(2 * POINTS_PER_DAY + POINTS_PER_DAY);
+    expect(first).toBeLessThan(2 * POINTS_PER_DAY + POINTS_PER_DAY + 30);
     expect(s.timestamps[0]).toBe(START_MS);
+  });
+
+  it('needs minHistory departures when that is more than a day of them', () => {
+    const s = normalSeries({ ...OPTIONS, seed: 1 });
+    const scores = seasonalDetector({ minHistory: 500 }).score(s.values, s.timestamps).scores;
+    const first = scores.findIndex((x) => !Number.isNaN(x));
+    expect(first).toBeGreaterThan(2 * POINTS_PER_DAY + 500);
+    expect(first).toBeLessThan(2 * POINTS_PER_DAY + 530);
   });
 });

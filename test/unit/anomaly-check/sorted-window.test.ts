@@ -32,6 +32,32 @@ describe('SortedWindow', () => {
     }
   });
 
+  it('matches brute force while growing past its first allocation, inserting at both ends', () => {
+    const random = seededRandom(11);
+    const window = new SortedWindow(700);
+    const history: number[] = [];
+    for (let i = 0; i < 1500; i++) {
+      // Drifting up and down, with ties, so values land at both ends and in the middle.
+      const value = Math.round((Math.sin(i / 50) * 100 + random() * 40) * 2) / 2;
+      const current = history.slice(-700);
+      const below = window.pushRanked(value);
+      expect(below).toBe(current.filter((x) => x < value).length);
+      expect(window.lastNotAbove).toBe(current.filter((x) => x <= value).length);
+      history.push(value);
+      if (i >= 5 && (i % 37 === 0 || i > 1490)) {
+        const sorted = history.slice(-700).sort((a, b) => a - b);
+        expect(window.size).toBe(sorted.length);
+        expect(Array.from({ length: sorted.length }, (_, k) => window.at(k))).toEqual(sorted);
+        expect(window.kthSmallest(3)).toBe(sorted[2]);
+        expect(window.kthLargest(3)).toBe(sorted[sorted.length - 3]);
+        expect(window.sumOfLargest(5)).toBeCloseTo(sorted.slice(-5).reduce((a, b) => a + b, 0), 9);
+        expect(window.sumOfSmallest(5)).toBeCloseTo(sorted.slice(0, 5).reduce((a, b) => a + b, 0), 9);
+        expect(window.countNotAbove(0)).toBe(sorted.filter((x) => x <= 0).length);
+        expect(window.median()).toBeCloseTo(median(sorted), 12);
+      }
+    }
+  });
+
   it('interpolates quantiles between order statistics', () => {
     const window = new SortedWindow(10);
     [10, 0, 30, 20].forEach((x) => window.push(x));

@@ -43,6 +43,32 @@ describe('TailCalibrator', () => {
     expect(flat.surprise(3.001)).toBe(MAX_SURPRISE);
   });
 
+  it('never calls a value the history has reached rarer than 1 in n + 1, however lumpy the tail', () => {
+    // One huge outlier among small values: the parametric tail would call 900 impossible.
+    const lumpy = calibrated([...Array.from({ length: 999 }, (_, i) => i % 10), 1000]);
+    expect(lumpy.upperSurprise(900)).toBeCloseTo(-Math.log10(2 / 1001), 9);
+    expect(lumpy.upperSurprise(1000)).toBeCloseTo(-Math.log10(2 / 1001), 9);
+    // Beyond the record, surprise grows with the distance in tail scales.
+    expect(lumpy.upperSurprise(1500)).toBeGreaterThan(lumpy.upperSurprise(1000) + 1);
+  });
+
+  it('with a learning delay, judges a value against the history from before the last pushes', () => {
+    const delayed = new TailCalibrator(1000, { learningDelay: 3 });
+    const now = new TailCalibrator(1000);
+    for (let i = 0; i < 500; i++) {
+      delayed.push(i % 10);
+      now.push(i % 10);
+    }
+    // A departure that builds up: 20, 21, 22 ... judged against its own first steps, or not.
+    for (const value of [20, 21, 22]) {
+      delayed.push(value);
+      now.push(value);
+    }
+    expect(delayed.size).toBe(now.size);
+    expect(delayed.upperSurprise(23)).toBeGreaterThan(now.upperSurprise(23) + 3);
+    expect(() => new TailCalibrator(10, { learningDelay: -1 })).toThrow('learningDelay must be an integer >= 0, got -1');
+  });
+
   it('says nothing without history', () => {
     expect(new TailCalibrator(10).surprise(1)).toBe(0);
   });

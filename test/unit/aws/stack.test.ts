@@ -41,15 +41,15 @@ describe('MonitoringStack', () => {
 
   it('runs the backup Lambda as the issue describes, with settings but no secrets in its environment', () => {
     const stack = synthProfileStack('production');
-    const fn = findResource(stack, 'aws_lambda_function');
+    const fn = findResource(stack, 'aws_lambda_function', (v) => v.function_name.endsWith('-backup'));
     expect(fn).toMatchObject({ runtime: 'nodejs22.x', architectures: ['arm64'], memory_size: 512, timeout: 600, reserved_concurrent_executions: 1, tracing_config: { mode: 'Active' }, handler: 'index.handler' });
     expect(fn.environment.variables).toMatchObject({ BLOCKS_EXPECTED_REPLICAS: 'prometheus-0,prometheus-1', NODE_OPTIONS: '--enable-source-maps', GRAFANA_TOKEN_SECRET_ARN: expect.stringMatching(/^arn:aws:secretsmanager:/) });
     expect(fn.filename).toMatch(/^assets\/backup_code_[0-9A-F]+\/[0-9a-f]{64}\/backup\.zip$/);
-    const schedule = findResource(stack, 'aws_scheduler_schedule');
+    const schedule = findResource(stack, 'aws_scheduler_schedule', (v) => v.name.endsWith('-backup'));
     expect(schedule).toMatchObject({ schedule_expression: 'cron(0 2 * * ? *)', schedule_expression_timezone: 'UTC', target: { retry_policy: { maximum_retry_attempts: 3 } } });
     const freshness = findResource(stack, 'aws_cloudwatch_metric_alarm', (v) => v.metric_name === 'BackupSuccess');
     expect(freshness).toMatchObject({ period: 3600, evaluation_periods: 26, treat_missing_data: 'breaching', comparison_operator: 'LessThanThreshold', threshold: 1 });
-    const duration = findResource(stack, 'aws_cloudwatch_metric_alarm', (v) => v.metric_name === 'Duration');
+    const duration = findResource(stack, 'aws_cloudwatch_metric_alarm', (v) => v.metric_name === 'Duration' && v.alarm_name.endsWith('-backup-duration'));
     expect(duration.threshold).toBe(480_000);
   });
 

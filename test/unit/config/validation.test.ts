@@ -223,4 +223,10 @@ describe('alerting, SLO and routing refusals', () => {
   it('an SLO window shorter than the slow-burn window', () => {
     expect(messages({ slos: [{ ...latency, window: '1d' }] })).toEqual(['slos.0.window: 1d is shorter than the 3d window of the slow-burn ticket; use at least 3d (30d is usual)']);
   });
+
+  it('an SLA named like an SLO (the SLA report keys its figures by name)', () => {
+    expect(messages({ slas: [{ kind: 'uptime', name: 'api-latency', service: 'api', objective: 99.9, target: { matchers: ['job="api"'] } }] })).toEqual([
+      'slas.0.name: "api-latency" is already the name of an SLO or SLA; the SLA report keys its figures by name, so use another',
+    ]);
+  });
 });

@@ -5,6 +5,7 @@ import {
   BURN_RATE_ALERTS,
   bucketMatcher,
   SLO_GOOD_COUNT_RECORD,
+  SLO_INEXACT_COUNT_RECORD,
   SLO_TOTAL_COUNT_RECORD,
   SLO_WINDOWS,
   sliRateQueries,
@@ -14,6 +15,7 @@ import {
   sloErrorBudgetRemainingQuery,
   sloErrorRatioRecord,
   sloEventCountQueries,
+  sliStepCountQueries,
 } from '../../../config/slo';
 import { configWith } from '../../helpers/synth';
 
@@ -75,7 +77,19 @@ describe('SLO definitions', () => {
     expect(ratios.rules.filter((r) => r.kind === 'record')).toHaveLength(2 * SLO_WINDOWS.length);
     expect(ratios.rules.find((r) => r.name === 'slo:sli_error:ratio_rate1h')).toMatchObject({ labels: { slo: 'api-availability', service: 'api' } });
     expect(counts).toMatchObject({ name: 'slo-counts', interval: '5m' });
-    expect(counts.rules.map((r) => r.name)).toEqual([SLO_GOOD_COUNT_RECORD, SLO_TOTAL_COUNT_RECORD, SLO_GOOD_COUNT_RECORD, SLO_TOTAL_COUNT_RECORD]);
+    // Per SLO: good, total, and the series whose step count is inexact (the SLA report recounts those steps); then the SLAs' step counts.
+    const perSlo = [SLO_GOOD_COUNT_RECORD, SLO_TOTAL_COUNT_RECORD, SLO_INEXACT_COUNT_RECORD];
+    expect(counts.rules.map((r) => r.name)).toEqual([...perSlo, ...perSlo, 'sla:uptime_up:samples5m', 'sla:uptime_scrapes:samples5m', 'sla:throughput_events:increase5m', 'sla:throughput_inexact_series:count5m']);
+  });
+
+  it('counts each step exactly where the data allows: no extrapolation, resets and gaps flagged', () => {
+    const { good, total, inexact } = sliStepCountQueries(availability);
+    const selector = 'http_requests_total{service="api"}';
+    expect(total).toBe(`sum(((${selector} - ${selector} offset 5m) unless resets(${selector}[10m]) > 0) or increase(${selector}[5m]) or 0 * present_over_time(${selector}[5m]))`);
+    expect(good).toMatch(/^\(sum\(.*\) or vector\(0\)\)$/);
+    expect(inexact).toContain(`count(present_over_time(${selector}[5m]) unless ((${selector} - ${selector} offset 5m) unless resets(${selector}[10m]) > 0))`);
+    // A latency SLO without its threshold bucket records no good count (no data), never zero good events.
+    expect(sliStepCountQueries(latency).good).not.toContain('vector(0)');
   });
 
   it('pages the SLO\'s own team when it names one', () => {
@@ -84,7 +98,9 @@ describe('SLO definitions', () => {
     expect(page).toMatchObject({ team: 'payments', severity: 'critical' });
   });
 
-  it('generates no SLO rules without SLOs', () => {
-    expect(ruleFilesFor(configWith({ slos: [] })).map((f) => f.fileName)).not.toContain('slo.rules.yml');
+  it('generates no SLO rules without SLOs and SLAs (the SLAs\' step counts share the file)', () => {
+    expect(ruleFilesFor(configWith({ slos: [], slas: [] })).map((f) => f.fileName)).not.toContain('slo.rules.yml');
+    const slasOnly = ruleFilesFor(configWith({ slos: [] })).find((f) => f.fileName === 'slo.rules.yml')!;
+    expect(slasOnly.groups.map((g) => g.name)).toEqual(['slo-counts']);
   });
 });
