@@ -40,7 +40,9 @@ export interface AwsNames {
   readonly backupFunctionName: string;
   readonly grafanaUrl: string;
   readonly grafanaTokenSecretArn: string;
+  /** An Alertmanager as the backup Lambda reaches it: `aws.backup.alertmanagerUrl`, else the first internal load balancer when enabled, else the in-cluster name. */
   readonly alertmanagerUrl: string;
+  /** The Pushgateway as the Lambdas reach it: `aws.backup.pushgatewayUrl`, else its internal load balancer when enabled, else the in-cluster name. */
   readonly pushgatewayUrl: string;
   /**
    * Prometheus's HTTP API as the Lambdas reach it: `aws.backup.prometheusUrl`,
@@ -79,8 +81,9 @@ export function awsNames(config: MonitoringConfig): AwsNames {
     backupFunctionName: `${cluster.name}-backup`,
     grafanaUrl: aws.backup.grafanaUrl ?? `https://grafana.${cluster.domain}`,
     grafanaTokenSecretArn: aws.backup.grafanaTokenSecretArn ?? `arn:${partition}:secretsmanager:${cluster.region}:${accountId}:secret:${cluster.name}/grafana-backup-token-EXAMPL`,
-    alertmanagerUrl: aws.backup.alertmanagerUrl ?? inCluster('alertmanager', 9093),
-    pushgatewayUrl: aws.backup.pushgatewayUrl ?? inCluster('pushgateway', 9091),
+    // Silences and the configuration are the same on every peer (gossip), so the backup reads the first.
+    alertmanagerUrl: aws.backup.alertmanagerUrl ?? (endpoints.enabled ? endpoints.alertmanagerUrls[0]! : inCluster('alertmanager', 9093)),
+    pushgatewayUrl: aws.backup.pushgatewayUrl ?? (endpoints.enabled ? endpoints.pushgatewayUrl : inCluster('pushgateway', 9091)),
     prometheusUrl: aws.backup.prometheusUrl ?? (endpoints.enabled ? endpoints.prometheusUrl : inCluster('prometheus', 9090)),
     slaReportFunctionName: `${cluster.name}-sla-report`,
   };

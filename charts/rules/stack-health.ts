@@ -242,12 +242,13 @@ export function stackHealthRules(config: MonitoringConfig): RuleFile {
             const evaluationInterval = '1m';
             const conditionFromSeconds = Math.ceil((maxAge + pushedAt + 1) / 60) * 60;
             const plan = testPlan(s.for, conditionFromSeconds);
-            const pushed = { job: BACKUP_JOB, cluster: config.cluster.name, target: 'prometheus-blocks' };
+            // One success timestamp per cluster's Pushgateway, pushed only by a complete run (every target backed up).
+            const pushed = { job: BACKUP_JOB, cluster: config.cluster.name };
             return {
               severity: 'high',
-              expr: `time() - max by (target) (${BACKUP_SUCCESS_METRIC}{job="${BACKUP_JOB}"}) > ${maxAge}`,
-              summary: 'The last successful backup of {{ $labels.target }} is {{ $value | humanizeDuration }} old',
-              description: `The backup Lambda last pushed a success for {{ $labels.target }} {{ $value | humanizeDuration }} ago (limit ${s.threshold}). Backups are failing or not running; check the Lambda's logs and its CloudWatch alarm.`,
+              expr: `time() - max(${BACKUP_SUCCESS_METRIC}{job="${BACKUP_JOB}"}) > ${maxAge}`,
+              summary: 'The last complete backup is {{ $value | humanizeDuration }} old',
+              description: `The backup Lambda last completed a backup of every target {{ $value | humanizeDuration }} ago (limit ${s.threshold}). Backups are failing or not running; check the Lambda's logs and its CloudWatch alarm.`,
               tests: [
                 {
                   kind: 'fires',
@@ -255,7 +256,7 @@ export function stackHealthRules(config: MonitoringConfig): RuleFile {
                   evaluationInterval,
                   series: [{ series: series(BACKUP_SUCCESS_METRIC, pushed), values: constant(pushedAt, plan.steps) }],
                   conditionFrom: plan.conditionFrom,
-                  labels: { target: 'prometheus-blocks' },
+                  labels: {},
                   value: conditionFromSeconds + seconds(s.for) - pushedAt,
                 },
                 { kind: 'quiet', description: 'quiet while a fresh success is pushed every minute', evaluationInterval, series: [{ series: series(BACKUP_SUCCESS_METRIC, pushed), values: growing(60, plan.steps) }], at: plan.quietAt },
