@@ -18,9 +18,7 @@
  * @see https://prometheus.io/docs/prometheus/latest/querying/api/#range-queries
  */
 import { Deadline } from '../shared/deadline';
-import { HttpError, redact, request } from '../shared/http';
-import { labelKey, PrometheusQueryError, rangeChunks, type RangeSeries } from '../shared/prometheus-client';
-import { retry, RetryError } from '../shared/retry';
+import { labelKey, postApi, PrometheusQueryError, rangeChunks, type RangeSeries } from '../shared/prometheus-client';
 import { alignSamples } from './align';
 import type { QueryRange } from './window';
 
@@ -162,44 +160,35 @@ export class PrometheusGridReader implements GridReader {
   }
 
   /** One chunk's answer as text, retried within the deadline; a refused query is the caller's to fix, not retried. */
-  private async fetchChunk(query: string, start: number, end: number, step: number): Promise<string> {
-    const url = `${this.base}/api/v1/query_range`;
+  private fetchChunk(query: string, start: number, end: number, step: number): Promise<string> {
     const params = new URLSearchParams({ query, start: String(start), end: String(end), step: String(step) });
-    try {
-      return await retry(
-        async () => {
-          try {
-            const response = await request(url, {
-              method: 'POST',
-              headers: { 'content-type': 'application/x-www-form-urlencoded', ...this.options.headers },
-              body: params.toString(),
-              timeoutMs: this.options.timeoutMs ?? 30_000,
-              deadline: this.options.deadline,
-            });
-            return await response.text();
-          } catch (error) {
-            // Prometheus explains a bad query in the JSON body of its 400/422 answer.
-            if (error instanceof HttpError && (error.status === 400 || error.status === 422)) throw new PrometheusQueryError(query, `refused (${error.status}): ${errorText(error.body)}`);
-            throw error;
-          }
-        },
-        { what: `Prometheus query_range ${JSON.stringify(query)} at ${redact(this.base)}`, deadline: this.options.deadline },
-      );
-    } catch (error) {
-      throw error instanceof RetryError && error.cause instanceof PrometheusQueryError ? error.cause : error;
-    }
+    return postApi({ ...this.options, url: this.base }, 'query_range', query, params);
   }
+}
+
+/**
+ * The warnings of an answer that say data is missing (a remote-read or
+ * federated source failing): scoring such an answer would alert on its
+ * holes. PromQL's own annotations ("PromQL warning: ...", "PromQL info:
+ * ...", e.g. a malformed `le` label of one series) describe the data as
+ * it is, not a part of it missing, and do not fail the check.
+ */
+export function partialDataWarnings(warnings: unknown): string[] {
+  if (!Array.isArray(warnings)) return [];
+  return warnings.map(String).filter((warning) => !/^PromQL (warning|info)\b/.test(warning));
 }
 
 /** The `result` of a matrix answer, after checking the envelope. */
 function parseMatrix(query: string, text: string): unknown[] {
-  let parsed: { status?: unknown; error?: unknown; data?: { resultType?: unknown; result?: unknown } };
+  let parsed: { status?: unknown; error?: unknown; warnings?: unknown; data?: { resultType?: unknown; result?: unknown } };
   try {
     parsed = JSON.parse(text);
   } catch {
     throw new PrometheusQueryError(query, `the answer is not JSON: ${text.slice(0, 200)}`);
   }
   if (parsed?.status !== 'success') throw new PrometheusQueryError(query, `status is ${JSON.stringify(parsed?.status)}${parsed?.error ? `: ${parsed.error}` : ''}`);
+  const partial = partialDataWarnings(parsed.warnings);
+  if (partial.length > 0) throw new PrometheusQueryError(query, `the answer is partial (warnings: ${partial.join('; ').slice(0, 300)})`);
   if (parsed.data?.resultType !== 'matrix') throw new PrometheusQueryError(query, `expected resultType "matrix", got ${JSON.stringify(parsed.data?.resultType)}`);
   if (!Array.isArray(parsed.data.result)) throw new PrometheusQueryError(query, '"result" is not an array');
   return parsed.data.result;
@@ -220,13 +209,4 @@ function parseValue(query: string, raw: string, series: number, sample: number):
   const value = Number(raw);
   if (Number.isNaN(value) && raw !== 'NaN') throw new PrometheusQueryError(query, `result[${series}].values[${sample}] has a value that is not a number: ${JSON.stringify(raw)}`);
   return value;
-}
-
-function errorText(body: string): string {
-  try {
-    const parsed = JSON.parse(body) as { error?: string; errorType?: string };
-    return parsed.error ? `${parsed.errorType ? `${parsed.errorType}: ` : ''}${parsed.error}` : body.slice(0, 300);
-  } catch {
-    return body.slice(0, 300);
-  }
 }

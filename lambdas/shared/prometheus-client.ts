@@ -95,32 +95,7 @@ export class PrometheusClient {
   }
 
   private async call(endpoint: 'query' | 'query_range', query: string, params: URLSearchParams): Promise<unknown> {
-    const url = `${this.base}/api/v1/${endpoint}`;
-    const what = `Prometheus ${endpoint} ${JSON.stringify(query)} at ${redact(this.base)}`;
-    const body = await retry(
-      async () => {
-        try {
-          const response = await request(url, {
-            method: 'POST',
-            headers: { 'content-type': 'application/x-www-form-urlencoded', ...this.options.headers },
-            body: params.toString(),
-            timeoutMs: this.options.timeoutMs ?? 30_000,
-            deadline: this.options.deadline,
-          });
-          return await response.text();
-        } catch (error) {
-          // Prometheus explains a bad query in the JSON body of its 400/422 answer.
-          if (error instanceof HttpError && (error.status === 400 || error.status === 422)) {
-            throw new PrometheusQueryError(query, `refused (${error.status}): ${errorText(error.body)}`);
-          }
-          throw error;
-        }
-      },
-      { what, deadline: this.options.deadline },
-    ).catch((error) => {
-      // A refused query is the caller's to fix: report it as such, not as a failed retry.
-      throw error instanceof RetryError && error.cause instanceof PrometheusQueryError ? error.cause : error;
-    });
+    const body = await postApi({ ...this.options, url: this.base }, endpoint, query, params);
     let parsed: unknown;
     try {
       parsed = JSON.parse(body);
@@ -133,6 +108,41 @@ export class PrometheusClient {
     }
     if (envelope.data === undefined) throw new PrometheusQueryError(query, 'the answer has no "data"');
     return envelope.data;
+  }
+}
+
+/**
+ * One POST to Prometheus's query API, retried (5xx, 429, network) within
+ * the deadline; resolves to the answer's text. A query Prometheus refuses
+ * (400/422) is the caller's to fix: it rejects at once with a
+ * `PrometheusQueryError` carrying Prometheus's explanation.
+ */
+export async function postApi(options: Pick<PrometheusClientOptions, 'url' | 'timeoutMs' | 'deadline' | 'headers'>, endpoint: 'query' | 'query_range', query: string, params: URLSearchParams): Promise<string> {
+  const base = options.url.replace(/\/+$/, '');
+  try {
+    return await retry(
+      async () => {
+        try {
+          const response = await request(`${base}/api/v1/${endpoint}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded', ...options.headers },
+            body: params.toString(),
+            timeoutMs: options.timeoutMs ?? 30_000,
+            deadline: options.deadline,
+          });
+          return await response.text();
+        } catch (error) {
+          // Prometheus explains a bad query in the JSON body of its 400/422 answer.
+          if (error instanceof HttpError && (error.status === 400 || error.status === 422)) {
+            throw new PrometheusQueryError(query, `refused (${error.status}): ${errorText(error.body)}`);
+          }
+          throw error;
+        }
+      },
+      { what: `Prometheus ${endpoint} ${JSON.stringify(query)} at ${redact(base)}`, deadline: options.deadline },
+    );
+  } catch (error) {
+    throw error instanceof RetryError && error.cause instanceof PrometheusQueryError ? error.cause : error;
   }
 }
 

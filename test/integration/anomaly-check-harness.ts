@@ -11,21 +11,10 @@ import { createServer, type IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { toolPath } from '../../scripts/lib/tools';
 import { tempDir } from '../helpers/processes';
+import { seededRandom } from '../../lambdas/anomaly-check/detectors/isolation-forest';
 
 export const FIVE_MINUTES_MS = 300_000;
 const DAY_MS = 86_400_000;
-
-/** mulberry32: a small seedable generator, so every series is the same on every run. */
-export function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A standard normal draw (Box-Muller). */
 function gaussian(random: () => number): number {
@@ -54,7 +43,8 @@ export interface SyntheticSeries {
  * spikes, no outages: "normal".
  */
 export function seriesValues(series: SyntheticSeries, startMs: number, points: number, stepMs = FIVE_MINUTES_MS): Float64Array {
-  const random = seeded(series.seed);
+  // Seeded, so every series is the same on every run.
+  const random = seededRandom(series.seed);
   const base = 50 + 300 * random();
   const daily = 0.2 + 0.3 * random();
   const phase = 2 * Math.PI * random() * 0.25;

@@ -7,7 +7,7 @@
 import { createServer, type Server } from 'node:http';
 import { alignSamples, gridTimestamps } from '../../../lambdas/anomaly-check/align';
 import { CheckEvaluationError, evaluateCheck, evaluateSeries } from '../../../lambdas/anomaly-check/evaluate-check';
-import { PrometheusGridReader, type RangeQuerier, readerFromQuerier, TooManySeriesError } from '../../../lambdas/anomaly-check/range-reader';
+import { partialDataWarnings, PrometheusGridReader, type RangeQuerier, readerFromQuerier, TooManySeriesError } from '../../../lambdas/anomaly-check/range-reader';
 import { evaluationWindow, queryRange } from '../../../lambdas/anomaly-check/window';
 import { Deadline } from '../../../lambdas/shared/deadline';
 import { PrometheusClient, PrometheusQueryError, type RangeSeries } from '../../../lambdas/shared/prometheus-client';
@@ -218,9 +218,16 @@ describe('evaluateCheck', () => {
       expect((await reader().readGrid(check().query, range, 10)).samples).toBe(2017);
     });
 
+    it('scores an answer whose only warnings are PromQL annotations about the data', async () => {
+      answer = (params) => ({ status: 200, body: JSON.stringify({ status: 'success', warnings: ['PromQL warning: bucket label "le" is missing or has a malformed value of "x"'], data: { resultType: 'matrix', result: [week(params)] } }) });
+      expect((await reader().readGrid(check().query, range, 10)).samples).toBe(2017);
+      expect(partialDataWarnings(['PromQL info: input to histogram_quantile needed to be fixed for monotonicity', 'remote_read: store unavailable'])).toEqual(['remote_read: store unavailable']);
+    });
+
     it.each([
       ['not JSON', () => ({ status: 200, body: '<html>' }), 'Prometheus query "q": the answer is not JSON: <html>'],
       ['an error status', () => ({ status: 200, body: JSON.stringify({ status: 'error', error: 'query timed out' }) }), 'Prometheus query "q": status is "error": query timed out'],
+      ['partial (with a storage warning)', () => ({ status: 200, body: JSON.stringify({ status: 'success', warnings: ['remote read: store down'], data: { resultType: 'matrix', result: [] } }) }), 'Prometheus query "q": the answer is partial (warnings: remote read: store down)'],
       ['a vector', () => ({ status: 200, body: JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [] } }) }), 'Prometheus query "q": expected resultType "matrix", got "vector"'],
       ['labels that are not strings', () => matrix([{ metric: { a: 1 }, values: [] }]), 'Prometheus query "q": result[0].metric.a is not a string'],
       ['a sample that is not a pair', () => matrix([{ metric: {}, values: [[1, 2]] }]), 'Prometheus query "q": result[0].values[0] is not a [timestamp, "value"] pair'],
