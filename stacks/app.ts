@@ -11,7 +11,7 @@ import { MonitoringStack } from './monitoring-stack';
 export const DEFAULT_CDKTF_OUTDIR = 'cdktf.out';
 
 /** The Lambdas the stack deploys, by folder under `lambdas/`. */
-export const STACK_LAMBDAS = ['backup', 'sla-report'] as const;
+export const STACK_LAMBDAS = ['backup', 'sla-report', 'anomaly-check'] as const;
 
 export interface AwsApp {
   readonly app: App;
