@@ -6,7 +6,7 @@
  * Exit codes: 0 restored (or nothing left to do), 1 failed, 2 bad usage.
  */
 import { mkdirSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { parseFlags } from '../lambdas/shared/cli';
 import { createS3Client } from '../lambdas/shared/s3';
 import { RestoreError, restoreBlocks } from '../lambdas/backup/restore';
 
@@ -24,33 +24,24 @@ export const USAGE = `usage: npm run restore -- --bucket <name> --data-dir <dir>
 
 /** Run the restore from the command line; resolves to the exit code. */
 export async function main(argv: string[], env: Record<string, string | undefined> = process.env): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    values = parseArgs({
-      args: argv,
-      options: {
-        bucket: { type: 'string' },
-        'data-dir': { type: 'string' },
-        prefix: { type: 'string' },
-        replica: { type: 'string' },
-        from: { type: 'string' },
-        to: { type: 'string' },
-        blocks: { type: 'string' },
-        region: { type: 'string' },
-        endpoint: { type: 'string' },
-        'dry-run': { type: 'boolean' },
-        help: { type: 'boolean' },
-      },
-      strict: true,
-    }).values;
-  } catch (error) {
-    console.error(`${(error as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const parsed = parseFlags(
+    argv,
+    {
+      bucket: { type: 'string' },
+      'data-dir': { type: 'string' },
+      prefix: { type: 'string' },
+      replica: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      blocks: { type: 'string' },
+      region: { type: 'string' },
+      endpoint: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+    },
+    USAGE,
+  );
+  if ('exitCode' in parsed) return parsed.exitCode;
+  const values = parsed.values as Record<string, string | boolean | undefined>;
   const problems: string[] = [];
   if (!values.bucket) problems.push('--bucket is required');
   if (!values['data-dir']) problems.push('--data-dir is required');

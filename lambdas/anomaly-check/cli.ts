@@ -15,9 +15,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { type ConfigError, loadConfig } from '../../config';
 import { anomalyRunbookUrl } from '../../config/sections/anomaly';
+import { envFlagOptions, envWithFlags, parseFlags, timeoutFlag } from '../shared/cli';
 import { EnvError } from '../shared/env';
 import { createLogger } from '../shared/log';
 import { ChecksFileError, CHECKS_FILE_NAME } from './checks-file';
@@ -52,43 +52,29 @@ Without --checks-file the checks come from the configuration (MONITORING_PROFILE
 
 /** Run the anomaly check from the command line; resolves to the exit code. */
 export async function main(argv: string[], env: Record<string, string | undefined> = process.env, overrides: Partial<RunDeps> = {}): Promise<number> {
-  let values: Record<string, string | string[] | boolean | undefined>;
-  try {
-    values = parseArgs({
-      args: argv,
-      options: {
-        ...Object.fromEntries(Object.keys(FLAGS).map((flag) => [flag, { type: 'string' as const }])),
-        'alertmanager-url': { type: 'string', multiple: true },
-        check: { type: 'string', multiple: true },
-        'dry-run': { type: 'boolean' },
-        at: { type: 'string' },
-        timeout: { type: 'string' },
-        help: { type: 'boolean' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (error) {
-    console.error(`${(error as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  const timeoutSeconds = Number(values.timeout ?? 300);
-  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
-    console.error(`--timeout "${values.timeout}" is not a number of seconds`);
-    return 2;
-  }
+  const parsed = parseFlags(
+    argv,
+    {
+      ...envFlagOptions(FLAGS),
+      'alertmanager-url': { type: 'string', multiple: true },
+      check: { type: 'string', multiple: true },
+      'dry-run': { type: 'boolean' },
+      at: { type: 'string' },
+      timeout: { type: 'string' },
+    },
+    USAGE,
+  );
+  if ('exitCode' in parsed) return parsed.exitCode;
+  const { values } = parsed;
+  const timeoutSeconds = timeoutFlag(values.timeout, 300);
+  if (timeoutSeconds === undefined) return 2;
   const at = values.at === undefined ? undefined : parseInstant(values.at as string);
   if (Number.isNaN(at)) {
     console.error(`--at "${values.at}" is not an ISO time (2025-01-31T10:15:00Z) or epoch seconds`);
     return 2;
   }
 
-  const runEnv: Record<string, string | undefined> = { ...env };
-  for (const [flag, variable] of Object.entries(FLAGS)) if (typeof values[flag] === 'string') runEnv[variable] = values[flag] as string;
+  const runEnv = envWithFlags(env, FLAGS, values);
   if (values['alertmanager-url']) runEnv[ANOMALY_ENV.alertmanagerUrls] = (values['alertmanager-url'] as string[]).join(',');
   if (values.check) runEnv[ANOMALY_ENV.checkNames] = (values.check as string[]).join(',');
   if (values['dry-run']) runEnv[ANOMALY_ENV.dryRun] = 'true';

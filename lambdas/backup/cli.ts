@@ -7,7 +7,7 @@
  * Exit codes: 0 complete (or already complete today), 1 failed, 2 bad usage.
  */
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { envFlagOptions, envWithFlags, parseFlags, timeoutFlag } from '../shared/cli';
 import { EnvError } from '../shared/env';
 import { StaticSecretSource } from '../shared/secrets';
 import type { BackupDeps } from './backup';
@@ -46,40 +46,25 @@ export const USAGE = `usage: npm run lambda -- backup [flags]
 
 /** Run the backup from the command line; resolves to the exit code. */
 export async function main(argv: string[], env: Record<string, string | undefined> = process.env, overrides: Partial<BackupDeps> = {}): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        ...Object.fromEntries(Object.keys(FLAGS).map((flag) => [flag, { type: 'string' as const }])),
-        'grafana-token-file': { type: 'string' },
-        'no-snapshots': { type: 'boolean' },
-        'no-cloudwatch': { type: 'boolean' },
-        timeout: { type: 'string' },
-        force: { type: 'boolean' },
-        help: { type: 'boolean' },
-      },
-      strict: true,
-      allowPositionals: false,
-    });
-  } catch (error) {
-    console.error(`${(error as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  const values = parsed.values as Record<string, string | boolean | undefined>;
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  const runEnv: Record<string, string | undefined> = { ...env };
-  for (const [flag, variable] of Object.entries(FLAGS)) if (typeof values[flag] === 'string') runEnv[variable] = values[flag] as string;
+  const parsed = parseFlags(
+    argv,
+    {
+      ...envFlagOptions(FLAGS),
+      'grafana-token-file': { type: 'string' },
+      'no-snapshots': { type: 'boolean' },
+      'no-cloudwatch': { type: 'boolean' },
+      timeout: { type: 'string' },
+      force: { type: 'boolean' },
+    },
+    USAGE,
+  );
+  if ('exitCode' in parsed) return parsed.exitCode;
+  const { values } = parsed;
+  const runEnv = envWithFlags(env, FLAGS, values);
   if (values['no-snapshots']) runEnv[BACKUP_ENV.snapshotsEnabled] = 'false';
   if (values['no-cloudwatch']) runEnv[BACKUP_ENV.cloudWatchEnabled] = 'false';
-  const timeoutSeconds = Number(values.timeout ?? 600);
-  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
-    console.error(`--timeout "${values.timeout}" is not a number of seconds`);
-    return 2;
-  }
+  const timeoutSeconds = timeoutFlag(values.timeout, 600);
+  if (timeoutSeconds === undefined) return 2;
   const depsOverrides: { -readonly [K in keyof BackupDeps]?: BackupDeps[K] } = { ...overrides };
   if (typeof values['grafana-token-file'] === 'string') {
     let token: string;

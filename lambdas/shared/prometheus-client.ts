@@ -200,7 +200,8 @@ function parseSample(query: string, sample: unknown, where: string): Sample {
   return [timestamp, value];
 }
 
-function errorText(body: string): string {
+/** Prometheus's explanation from an error answer's JSON body (`errorType: error`), else the body's start. */
+export function errorText(body: string): string {
   try {
     const parsed = JSON.parse(body) as { error?: string; errorType?: string };
     return parsed.error ? `${parsed.errorType ? `${parsed.errorType}: ` : ''}${parsed.error}` : body.slice(0, 300);

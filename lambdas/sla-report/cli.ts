@@ -14,8 +14,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/load';
+import { envFlagOptions, envWithFlags, parseFlags, timeoutFlag } from '../shared/cli';
 import { EnvError } from '../shared/env';
 import { silentLogger } from '../shared/log';
 import { definitionsFromConfig, type ReportDefinitions } from './definitions';
@@ -56,42 +56,28 @@ The bucket (--bucket with --kms-key-arn), the topic (--topic-arn) and the Pushga
 
 /** Run the report from the command line; resolves to the exit code. */
 export async function main(argv: string[], env: Record<string, string | undefined> = process.env, overrides: SlaReportDeps = {}): Promise<number> {
-  let values: Record<string, string | boolean | string[] | undefined>;
-  try {
-    values = parseArgs({
-      args: argv,
-      options: {
-        ...Object.fromEntries(Object.keys(FLAGS).map((flag) => [flag, { type: 'string' as const }])),
-        period: { type: 'string', multiple: true },
-        'as-of': { type: 'string' },
-        schedule: { type: 'string' },
-        out: { type: 'string' },
-        html: { type: 'string' },
-        config: { type: 'string' },
-        definitions: { type: 'string' },
-        timeout: { type: 'string' },
-        verbose: { type: 'boolean' },
-        help: { type: 'boolean' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values as typeof values;
-  } catch (error) {
-    console.error(`${(error as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  const runEnv: Record<string, string | undefined> = { ...env };
-  for (const [flag, variable] of Object.entries(FLAGS)) if (typeof values[flag] === 'string') runEnv[variable] = values[flag] as string;
+  const parsed = parseFlags(
+    argv,
+    {
+      ...envFlagOptions(FLAGS),
+      period: { type: 'string', multiple: true },
+      'as-of': { type: 'string' },
+      schedule: { type: 'string' },
+      out: { type: 'string' },
+      html: { type: 'string' },
+      config: { type: 'string' },
+      definitions: { type: 'string' },
+      timeout: { type: 'string' },
+      verbose: { type: 'boolean' },
+    },
+    USAGE,
+  );
+  if ('exitCode' in parsed) return parsed.exitCode;
+  const { values } = parsed;
+  const runEnv = envWithFlags(env, FLAGS, values);
   runEnv[SLA_REPORT_ENV.outputs] = [values.bucket ? 's3' : '', values['topic-arn'] ? 'sns' : '', values['pushgateway-url'] ? 'pushgateway' : ''].filter(Boolean).join(',') || 'none';
-  const timeoutSeconds = Number(values.timeout ?? 300);
-  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
-    console.error(`--timeout "${values.timeout}" is not a number of seconds`);
-    return 2;
-  }
+  const timeoutSeconds = timeoutFlag(values.timeout, 300);
+  if (timeoutSeconds === undefined) return 2;
   let definitions: ReportDefinitions;
   try {
     if (typeof values.definitions === 'string') {

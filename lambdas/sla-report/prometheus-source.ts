@@ -20,7 +20,7 @@
  */
 import { Deadline } from '../shared/deadline';
 import { HttpError, redact, request } from '../shared/http';
-import { PrometheusQueryError } from '../shared/prometheus-client';
+import { errorText, PrometheusQueryError } from '../shared/prometheus-client';
 import { describeError, isRetryable, retry, RetryError } from '../shared/retry';
 import type { RawSeries } from './raw-counts';
 
@@ -216,15 +216,6 @@ function parseVector(query: string, data: unknown): Array<{ metric: Record<strin
     const entry = item as { metric?: unknown; value?: unknown };
     return { metric: parseMetric(query, entry.metric, `result[${i}]`), value: parseSample(query, entry.value, `result[${i}].value`)[1] };
   });
-}
-
-function errorText(body: string): string {
-  try {
-    const parsed = JSON.parse(body) as { error?: string; errorType?: string };
-    return parsed.error ? `${parsed.errorType ? `${parsed.errorType}: ` : ''}${parsed.error}` : body.slice(0, 300);
-  } catch {
-    return body.slice(0, 300);
-  }
 }
 
 /** Raw series of a matrix answer, keyed without the metric name. */
