@@ -67,6 +67,20 @@ export async function startNotificationSink(): Promise<NotificationSink> {
 }
 
 /** The PagerDuty routing key the test writes into the Secret's file. */
+/**
+ * The default policy's receivers, every one delivering to the sink: the
+ * critical page through PagerDuty's Events API, high and warning to Slack,
+ * info to the low-traffic channel, the rest to the default webhook.
+ */
+export function sinkReceivers(sink: NotificationSink) {
+  return [
+    { name: 'default', webhook: [{ urlSecretKey: 'default-webhook-url' }] },
+    { name: 'pagerduty', pagerduty: [{ url: `${sink.url}/pagerduty/v2/enqueue` }] },
+    { name: 'slack', slack: [{ channel: '#alerts' }] },
+    { name: 'low-traffic', slack: [{ channel: '#alerts-low-traffic' }] },
+  ];
+}
+
 export const TEST_ROUTING_KEY = 'e2e0routing0key0000000000000000';
 
 /**

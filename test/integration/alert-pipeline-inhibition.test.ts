@@ -8,7 +8,7 @@
  */
 import { configWith } from '../helpers/synth';
 import { eventually, getJson, type RunningServer, startAlertmanager, tempDir } from '../helpers/processes';
-import { alertmanagerYaml, type NotificationSink, startNotificationSink, writeReceiverSecrets } from './alert-pipeline-harness';
+import { alertmanagerYaml, type NotificationSink, sinkReceivers, startNotificationSink, writeReceiverSecrets } from './alert-pipeline-harness';
 
 jest.setTimeout(60_000);
 
@@ -26,12 +26,7 @@ describe('inhibition and routing on a real Alertmanager', () => {
     // The default policy, with test timings: every group is flushed within a second.
     const config = configWith({
       alertmanager: {
-        receivers: [
-          { name: 'default', webhook: [{ urlSecretKey: 'default-webhook-url' }] },
-          { name: 'pagerduty', pagerduty: [{ url: `${sink.url}/pagerduty/v2/enqueue` }] },
-          { name: 'slack', slack: [{ channel: '#alerts' }] },
-          { name: 'low-traffic', slack: [{ channel: '#alerts-low-traffic' }] },
-        ],
+        receivers: sinkReceivers(sink),
         routing: {
           groupWait: '1s',
           groupInterval: '1s',

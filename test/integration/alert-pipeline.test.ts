@@ -33,7 +33,7 @@ import { ruleFilesData, ruleFilesFor } from '../../charts/rules';
 import type { MonitoringConfig } from '../../config';
 import { configWith } from '../helpers/synth';
 import { eventually, getJson, type RunningServer, startAlertmanager, startPrometheus, tempDir } from '../helpers/processes';
-import { alertmanagerYaml, InstrumentedService, type Notification, type NotificationSink, startNotificationSink, TEST_ROUTING_KEY, writeReceiverSecrets } from './alert-pipeline-harness';
+import { alertmanagerYaml, InstrumentedService, type Notification, type NotificationSink, sinkReceivers, startNotificationSink, TEST_ROUTING_KEY, writeReceiverSecrets } from './alert-pipeline-harness';
 
 jest.setTimeout(180_000);
 
@@ -55,12 +55,7 @@ function pipelineConfig(sink: NotificationSink): MonitoringConfig {
       },
     },
     alertmanager: {
-      receivers: [
-        { name: 'default', webhook: [{ urlSecretKey: 'default-webhook-url' }] },
-        { name: 'pagerduty', pagerduty: [{ url: `${sink.url}/pagerduty/v2/enqueue` }] },
-        { name: 'slack', slack: [{ channel: '#alerts' }] },
-        { name: 'low-traffic', slack: [{ channel: '#alerts-low-traffic' }] },
-      ],
+      receivers: sinkReceivers(sink),
       routing: {
         groupWait: '1s',
         groupInterval: '1s',
