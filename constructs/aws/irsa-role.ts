@@ -7,10 +7,9 @@
  *
  * @see https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html
  */
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { Construct } from 'constructs';
-import { type Grantable, PolicyDocument, type PolicyStatement } from './lib/iam';
+import { type Grantable, IAM_ROLE_NAME, type PolicyDocument, type PolicyStatement, roleWithInlinePolicy } from './lib/iam';
 
 export interface IrsaRoleProps {
   readonly roleName: string;
@@ -36,27 +35,32 @@ export class IrsaRole extends Construct implements Grantable {
   constructor(scope: Construct, id: string, props: IrsaRoleProps) {
     super(scope, id);
     const problems: string[] = [];
-    if (!/^[\w+=,.@-]{1,64}$/.test(props.roleName)) problems.push(`'roleName' ("${props.roleName}") is not an IAM role name`);
+    if (!IAM_ROLE_NAME.test(props.roleName)) problems.push(`'roleName' ("${props.roleName}") is not an IAM role name`);
     if (!/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/.+$/.test(props.oidcProviderArn)) problems.push(`'oidcProviderArn' ("${props.oidcProviderArn}") is not an IAM OIDC provider ARN`);
     if (props.oidcIssuer.startsWith('https://') || !props.oidcProviderArn.endsWith(`/${props.oidcIssuer}`)) problems.push(`'oidcIssuer' ("${props.oidcIssuer}") must be the provider ARN's issuer without "https://"`);
     if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(props.namespace) || !/^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/.test(props.serviceAccount)) problems.push(`'namespace'/'serviceAccount' ("${props.namespace}"/"${props.serviceAccount}") must be Kubernetes names; wildcards are not allowed`);
     if (problems.length > 0) throw new Error(`IrsaRole: ${problems.join('; ')}`);
     this.roleName = props.roleName;
     this.subject = `system:serviceaccount:${props.namespace}:${props.serviceAccount}`;
-    const trust = new PolicyDocument(this, 'trust', [
-      {
-        sid: 'ServiceAccountAssumesRole',
-        actions: ['sts:AssumeRoleWithWebIdentity'],
-        principals: [{ type: 'Federated', identifiers: [props.oidcProviderArn] }],
-        conditions: [
-          { test: 'StringEquals', variable: `${props.oidcIssuer}:sub`, values: [this.subject] },
-          { test: 'StringEquals', variable: `${props.oidcIssuer}:aud`, values: ['sts.amazonaws.com'] },
-        ],
-      },
-    ]);
-    this.role = new IamRole(this, 'role', { name: props.roleName, description: props.description ?? `IRSA role of ${this.subject}`, assumeRolePolicy: trust.json, maxSessionDuration: 3600, tags: props.tags });
-    this.policy = new PolicyDocument(this, 'policy', props.statements ?? []);
-    new IamRolePolicy(this, 'inline-policy', { name: `${props.roleName}-least-privilege`, role: this.role.id, policy: this.policy.json });
+    const resources = roleWithInlinePolicy(this, {
+      roleName: props.roleName,
+      description: props.description ?? `IRSA role of ${this.subject}`,
+      trust: [
+        {
+          sid: 'ServiceAccountAssumesRole',
+          actions: ['sts:AssumeRoleWithWebIdentity'],
+          principals: [{ type: 'Federated', identifiers: [props.oidcProviderArn] }],
+          conditions: [
+            { test: 'StringEquals', variable: `${props.oidcIssuer}:sub`, values: [this.subject] },
+            { test: 'StringEquals', variable: `${props.oidcIssuer}:aud`, values: ['sts.amazonaws.com'] },
+          ],
+        },
+      ],
+      statements: props.statements,
+      tags: props.tags,
+    });
+    this.role = resources.role;
+    this.policy = resources.policy;
     this.arn = this.role.arn;
   }
 

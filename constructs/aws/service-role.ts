@@ -4,10 +4,10 @@
  * names the service and, against the confused-deputy problem, the
  * account it may act for (`aws:SourceAccount`).
  */
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import type { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Construct } from 'constructs';
-import { type ArnContext, type Grantable, PolicyDocument, type PolicyStatement } from './lib/iam';
+import { type ArnContext, type Grantable, IAM_ROLE_NAME, type PolicyDocument, type PolicyStatement, roleWithInlinePolicy } from './lib/iam';
 
 export interface ServiceRoleProps {
   readonly roleName: string;
@@ -30,20 +30,26 @@ export class ServiceRole extends Construct implements Grantable {
 
   constructor(scope: Construct, id: string, props: ServiceRoleProps) {
     super(scope, id);
-    if (!/^[\w+=,.@-]{1,64}$/.test(props.roleName)) throw new Error(`ServiceRole: 'roleName' ("${props.roleName}") is not an IAM role name (1-64 of letters, digits and +=,.@_-)`);
+    if (!IAM_ROLE_NAME.test(props.roleName)) throw new Error(`ServiceRole: 'roleName' ("${props.roleName}") is not an IAM role name (1-64 of letters, digits and +=,.@_-)`);
     if (!/^[a-z0-9.-]+\.amazonaws\.com$/.test(props.service)) throw new Error(`ServiceRole: 'service' ("${props.service}") is not a service principal such as "lambda.amazonaws.com"`);
     this.roleName = props.roleName;
-    const trust = new PolicyDocument(this, 'trust', [
-      {
-        sid: 'ServiceAssumesRole',
-        actions: ['sts:AssumeRole'],
-        principals: [{ type: 'Service', identifiers: [props.service] }],
-        conditions: [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: [props.context.accountId] }],
-      },
-    ]);
-    this.role = new IamRole(this, 'role', { name: props.roleName, description: props.description, assumeRolePolicy: trust.json, maxSessionDuration: 3600, tags: props.tags });
-    this.policy = new PolicyDocument(this, 'policy', props.statements ?? []);
-    this.rolePolicy = new IamRolePolicy(this, 'inline-policy', { name: `${props.roleName}-least-privilege`, role: this.role.id, policy: this.policy.json });
+    const resources = roleWithInlinePolicy(this, {
+      roleName: props.roleName,
+      description: props.description,
+      trust: [
+        {
+          sid: 'ServiceAssumesRole',
+          actions: ['sts:AssumeRole'],
+          principals: [{ type: 'Service', identifiers: [props.service] }],
+          conditions: [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: [props.context.accountId] }],
+        },
+      ],
+      statements: props.statements,
+      tags: props.tags,
+    });
+    this.role = resources.role;
+    this.policy = resources.policy;
+    this.rolePolicy = resources.rolePolicy;
     this.arn = this.role.arn;
   }
 

@@ -6,6 +6,8 @@
  * so `terraform plan` needs no AWS call for it.
  */
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 
@@ -113,4 +115,32 @@ export interface Grantable {
   /** Add a statement to the role's inline policy. */
   addToPolicy(statement: PolicyStatement): void;
   readonly roleName: string;
+}
+
+/** What IAM accepts as a role name: 1-64 of letters, digits and +=,.@_-. */
+export const IAM_ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+
+/** A role with its trust policy and one inline least-privilege policy (no managed policies). */
+export interface RoleWithInlinePolicy {
+  readonly role: IamRole;
+  /** The inline policy's statements; grants add to it. */
+  readonly policy: PolicyDocument;
+  /** The inline policy resource, for `dependsOn` of what needs the permissions at creation. */
+  readonly rolePolicy: IamRolePolicy;
+}
+
+/**
+ * The role resources every role construct of the stack creates in its own
+ * scope (`trust`, `role`, `policy`, `inline-policy`): sessions of at most
+ * an hour, the inline policy named `<role>-least-privilege`.
+ */
+export function roleWithInlinePolicy(
+  scope: Construct,
+  props: { readonly roleName: string; readonly description?: string; readonly trust: PolicyStatement[]; readonly statements?: PolicyStatement[]; readonly tags?: Record<string, string> },
+): RoleWithInlinePolicy {
+  const trust = new PolicyDocument(scope, 'trust', props.trust);
+  const role = new IamRole(scope, 'role', { name: props.roleName, description: props.description, assumeRolePolicy: trust.json, maxSessionDuration: 3600, tags: props.tags });
+  const policy = new PolicyDocument(scope, 'policy', props.statements ?? []);
+  const rolePolicy = new IamRolePolicy(scope, 'inline-policy', { name: `${props.roleName}-least-privilege`, role: role.id, policy: policy.json });
+  return { role, policy, rolePolicy };
 }
