@@ -19,7 +19,7 @@ import { componentLabels, selectorLabels } from './lib/labels';
 import { addDisruptionBudget, httpProbe, resourceRequirements, topologySpread, volumeClaimTemplate } from './lib/scheduling';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './lib/security';
 import { toYaml } from './lib/yaml';
-import { LOKI_DATA_DIR, LOKI_GRPC_PORT, LOKI_HTTP_PORT, LOKI_MEMBERLIST_PORT, renderLokiConfig, type LokiConfigSettings } from './loki-config';
+import { LOKI_DATA_DIR, LOKI_GRPC_PORT, LOKI_HTTP_PORT, LOKI_MEMBERLIST_PORT, renderLokiConfig, type LokiConfigSettings, type LokiStorageSettings } from './loki-config';
 
 /** The `loki` user of the official image. */
 export const LOKI_UID = 10001;
@@ -28,14 +28,10 @@ const CONFIG_DIR = '/etc/loki';
 /** Where Loki keeps chunks and index. */
 export type LokiStorage =
   | { readonly type: 'filesystem' }
-  | {
-      readonly type: 's3';
-      readonly bucket: string;
-      readonly region: string;
-      readonly kmsKeyArn: string;
+  | (Extract<LokiStorageSettings, { type: 's3' }> & {
       /** IRSA role of the ServiceAccount, allowed on the bucket and the key. */
       readonly roleArn: string;
-    };
+    });
 
 export interface LokiProps {
   readonly namespace: string;

@@ -69,19 +69,28 @@ export interface UploadOptions {
 
 const MIN_PART_SIZE = 5 * 1024 * 1024;
 
+/** A pass-through stream that counts the bytes going through it and hashes them (SHA-256). */
+class Meter extends Transform {
+  private readonly hash = createHash('sha256');
+  bytes = 0;
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null, data?: Buffer) => void): void {
+    this.hash.update(chunk);
+    this.bytes += chunk.length;
+    callback(null, chunk);
+  }
+
+  /** The hex SHA-256 of everything that went through; call once, at the end. */
+  sha256(): string {
+    return this.hash.digest('hex');
+  }
+}
+
 /** Stream a body to S3 as a multipart upload with SSE-KMS; resolves to its size and SHA-256. */
 export async function uploadStream(client: S3Client, options: UploadOptions): Promise<UploadResult> {
   const partSize = options.partSizeBytes ?? 8 * 1024 * 1024;
   if (partSize < MIN_PART_SIZE) throw new Error(`uploadStream: 'partSizeBytes' (${partSize}) is below S3's 5 MiB minimum part size`);
-  const hash = createHash('sha256');
-  let bytes = 0;
-  const meter = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      hash.update(chunk);
-      bytes += chunk.length;
-      callback(null, chunk);
-    },
-  });
+  const meter = new Meter();
   const source = typeof options.body === 'string' ? Readable.from([Buffer.from(options.body)]) : Readable.from(options.body as AsyncIterable<Uint8Array>);
   const deadline = options.deadline ?? Deadline.none();
   const abortController = new AbortController();
@@ -113,7 +122,7 @@ export async function uploadStream(client: S3Client, options: UploadOptions): Pr
   } finally {
     signal.removeEventListener('abort', onAbort);
   }
-  return { key: options.key, bytes, sha256: hash.digest('hex') };
+  return { key: options.key, bytes: meter.bytes, sha256: meter.sha256() };
 }
 
 /** A small JSON document, written in one PUT with SSE-KMS. */
@@ -207,26 +216,18 @@ export async function objectExists(client: S3Client, options: { bucket: string; 
 export async function downloadToFile(client: S3Client, options: { bucket: string; key: string; path: string; deadline?: Deadline }): Promise<{ bytes: number; sha256: string }> {
   const response = await client.send(new GetObjectCommand({ Bucket: options.bucket, Key: options.key }), { abortSignal: (options.deadline ?? Deadline.none()).signal() });
   const partial = `${options.path}.partial`;
-  const hash = createHash('sha256');
-  let bytes = 0;
-  const meter = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      hash.update(chunk);
-      bytes += chunk.length;
-      callback(null, chunk);
-    },
-  });
+  const meter = new Meter();
   try {
     await pipeline(response.Body as Readable, meter, createWriteStream(partial));
-    if (response.ContentLength !== undefined && bytes !== response.ContentLength) {
-      throw new Error(`s3://${options.bucket}/${options.key}: received ${bytes} bytes, S3 announced ${response.ContentLength}`);
+    if (response.ContentLength !== undefined && meter.bytes !== response.ContentLength) {
+      throw new Error(`s3://${options.bucket}/${options.key}: received ${meter.bytes} bytes, S3 announced ${response.ContentLength}`);
     }
     await rename(partial, options.path);
   } catch (error) {
     await rm(partial, { force: true });
     throw error;
   }
-  return { bytes, sha256: hash.digest('hex') };
+  return { bytes: meter.bytes, sha256: meter.sha256() };
 }
 
 /** True for NoSuchKey / NotFound / 404. */
