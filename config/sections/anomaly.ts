@@ -11,7 +11,7 @@
  * there may be many checks, and Lambda allows 4 KB of environment.
  */
 import { z } from 'zod';
-import { BASELINE_DETECTORS, DETECTOR_NAMES, SENSITIVITIES } from '../../lambdas/anomaly-check/detectors';
+import { BASELINE_DETECTORS, DETECTOR_NAMES, SENSITIVITIES } from '../../lambdas/anomaly-check/detectors/names';
 import { durationToSeconds } from '../units';
 import { LabelName, SeveritySchema, TeamName } from './alerting';
 import { Duration, shown } from './common';

@@ -5,6 +5,7 @@ import { isolationForestDetector } from './isolation-forest';
 import { robustZScoreDetector } from './robust-zscore';
 import { seasonalDetector } from './seasonal';
 import { skylineDetector } from './skyline';
+import { DEFAULT_DETECTOR, DETECTOR_NAMES, type DetectorName } from './names';
 import type { Detector, DetectorOptions } from './types';
 import { windowedGaussianDetector } from './windowed-gaussian';
 
@@ -16,18 +17,9 @@ const FACTORIES = {
   'isolation-forest': isolationForestDetector,
   'windowed-gaussian': windowedGaussianDetector,
   skyline: skylineDetector,
-} as const satisfies Record<string, (options?: DetectorOptions) => Detector>;
+} as const satisfies Record<DetectorName, (options?: DetectorOptions) => Detector>;
 
-export type DetectorName = keyof typeof FACTORIES;
-
-/** Every detector, ours first, then the baselines. */
-export const DETECTOR_NAMES = Object.keys(FACTORIES) as DetectorName[];
-
-/** The detector used when none is named (`default` is an alias of it). */
-export const DEFAULT_DETECTOR: DetectorName = 'ensemble';
-
-/** Simple baselines kept for comparison, not for production checks. */
-export const BASELINE_DETECTORS: readonly DetectorName[] = ['windowed-gaussian', 'skyline'];
+export { BASELINE_DETECTORS, DEFAULT_DETECTOR, DETECTOR_NAMES, type DetectorName } from './names';
 
 /** Whether `name` names a detector (`default` included). */
 export function isDetectorName(name: string): name is DetectorName | 'default' {

@@ -6,6 +6,7 @@
  * changes earlier scores.
  */
 import { DEFAULT_QUIET_MS, type Alarm } from './alarm';
+import { SENSITIVITIES, type Sensitivity } from './names';
 
 /**
  * How readily a detector raises alarms. Each level is a threshold on the
@@ -15,10 +16,7 @@ import { DEFAULT_QUIET_MS, type Alarm } from './alarm';
  * - `medium` (default): tuned on the NAB benchmark's standard profile.
  * - `high`: also subtler departures; expect several times more alarms.
  */
-export type Sensitivity = 'low' | 'medium' | 'high';
-
-/** The sensitivity levels, for validation and help texts. */
-export const SENSITIVITIES: readonly Sensitivity[] = ['low', 'medium', 'high'];
+export { type Sensitivity, SENSITIVITIES } from './names';
 
 /** Options every detector accepts. */
 export interface DetectorOptions {
