@@ -9,7 +9,7 @@
  */
 import { Deadline } from './deadline';
 import { HttpError, redact, request } from './http';
-import { retry, RetryError } from './retry';
+import { retry, RetryError, type RetryOptions } from './retry';
 
 /** One sample: epoch seconds and value. */
 export type Sample = readonly [timestamp: number, value: number];
@@ -111,13 +111,23 @@ export class PrometheusClient {
   }
 }
 
+/** How {@link postApi} reads and retries an answer beyond its defaults. */
+export interface PostApiHandling<T> {
+  /** Reads the answer's text inside the attempt, so what it throws is retried when `retry.isRetryable` says so. */
+  readonly parse: (text: string) => T;
+  readonly retry?: Pick<RetryOptions, 'maxAttempts' | 'isRetryable' | 'onRetry'>;
+}
+
 /**
  * One POST to Prometheus's query API, retried (5xx, 429, network) within
- * the deadline; resolves to the answer's text. A query Prometheus refuses
- * (400/422) is the caller's to fix: it rejects at once with a
- * `PrometheusQueryError` carrying Prometheus's explanation.
+ * the deadline; resolves to the answer's text, or to what `handling.parse`
+ * makes of it. A query Prometheus refuses (400/422) is the caller's to
+ * fix: it rejects at once with a `PrometheusQueryError` carrying
+ * Prometheus's explanation; other failures reject with the `RetryError`.
  */
-export async function postApi(options: Pick<PrometheusClientOptions, 'url' | 'timeoutMs' | 'deadline' | 'headers'>, endpoint: 'query' | 'query_range', query: string, params: URLSearchParams): Promise<string> {
+export async function postApi(options: Pick<PrometheusClientOptions, 'url' | 'timeoutMs' | 'deadline' | 'headers'>, endpoint: 'query' | 'query_range', query: string, params: URLSearchParams): Promise<string>;
+export async function postApi<T>(options: Pick<PrometheusClientOptions, 'url' | 'timeoutMs' | 'deadline' | 'headers'>, endpoint: 'query' | 'query_range', query: string, params: URLSearchParams, handling: PostApiHandling<T>): Promise<T>;
+export async function postApi<T>(options: Pick<PrometheusClientOptions, 'url' | 'timeoutMs' | 'deadline' | 'headers'>, endpoint: 'query' | 'query_range', query: string, params: URLSearchParams, handling?: PostApiHandling<T>): Promise<T | string> {
   const base = options.url.replace(/\/+$/, '');
   try {
     return await retry(
@@ -130,7 +140,8 @@ export async function postApi(options: Pick<PrometheusClientOptions, 'url' | 'ti
             timeoutMs: options.timeoutMs ?? 30_000,
             deadline: options.deadline,
           });
-          return await response.text();
+          const text = await response.text();
+          return handling ? handling.parse(text) : text;
         } catch (error) {
           // Prometheus explains a bad query in the JSON body of its 400/422 answer.
           if (error instanceof HttpError && (error.status === 400 || error.status === 422)) {
@@ -139,7 +150,7 @@ export async function postApi(options: Pick<PrometheusClientOptions, 'url' | 'ti
           throw error;
         }
       },
-      { what: `Prometheus ${endpoint} ${JSON.stringify(query)} at ${redact(base)}`, deadline: options.deadline },
+      { what: `Prometheus ${endpoint} ${JSON.stringify(query)} at ${redact(base)}`, deadline: options.deadline, ...handling?.retry },
     );
   } catch (error) {
     throw error instanceof RetryError && error.cause instanceof PrometheusQueryError ? error.cause : error;

@@ -19,9 +19,8 @@
  * @see https://prometheus.io/docs/prometheus/latest/querying/api/
  */
 import { Deadline } from '../shared/deadline';
-import { HttpError, redact, request } from '../shared/http';
-import { errorText, PrometheusQueryError } from '../shared/prometheus-client';
-import { describeError, isRetryable, retry, RetryError } from '../shared/retry';
+import { postApi, PrometheusQueryError } from '../shared/prometheus-client';
+import { describeError, isRetryable } from '../shared/retry';
 import type { RawSeries } from './raw-counts';
 
 export { PrometheusQueryError };
@@ -118,42 +117,20 @@ export class PrometheusSource implements MetricsSource {
     });
   }
 
-  /** `/api/v1/query` at `at`, retried (a malformed answer too); resolves to the answer's `data` as `parse` reads it. */
+  /** `/api/v1/query` at `at`, retried (a malformed or partial answer too); resolves to the answer's `data` as `parse` reads it. */
   private async query<T>(query: string, at: number, parse: (data: unknown) => T): Promise<T> {
-    const url = `${this.base}/api/v1/query`;
-    const body = new URLSearchParams({ query, time: apiTime(at) }).toString();
-    const what = `Prometheus query ${JSON.stringify(query)} at ${redact(this.base)}`;
+    const params = new URLSearchParams({ query, time: apiTime(at) });
     try {
-      return await retry(
-        async () => {
-          let text: string;
-          try {
-            const response = await request(url, {
-              method: 'POST',
-              headers: { 'content-type': 'application/x-www-form-urlencoded', ...this.options.headers },
-              body,
-              timeoutMs: this.options.timeoutMs ?? 30_000,
-              deadline: this.options.deadline,
-            });
-            text = await response.text();
-          } catch (error) {
-            // Prometheus explains a bad query in the JSON body of its 400/422 answer; another try cannot fix it.
-            if (error instanceof HttpError && (error.status === 400 || error.status === 422)) throw new PrometheusQueryError(query, `refused (${error.status}): ${errorText(error.body)}`);
-            throw error;
-          }
-          return parse(envelopeData(query, text));
-        },
-        {
-          what,
-          deadline: this.options.deadline,
+      return await postApi({ ...this.options, url: this.base }, 'query', query, params, {
+        parse: (text) => parse(envelopeData(query, text)),
+        retry: {
           maxAttempts: this.options.maxAttempts,
           isRetryable: (error) => error instanceof MalformedAnswerError || error instanceof PartialAnswerError || isRetryable(error),
           onRetry: (info) => this.options.onRetry?.({ ...info, query }),
         },
-      );
+      });
     } catch (error) {
-      const cause = error instanceof RetryError ? error.cause : error;
-      if (cause instanceof PrometheusQueryError) throw cause;
+      if (error instanceof PrometheusQueryError) throw error;
       throw new PrometheusUnavailableError(query, error);
     }
   }
