@@ -10,19 +10,16 @@
 import { dirname, join, resolve } from 'node:path';
 import { createDetector, DETECTOR_NAMES, isDetectorName } from '../lambdas/anomaly-check/detectors/registry';
 import { SENSITIVITIES, type Sensitivity } from '../lambdas/anomaly-check/detectors/types';
-import { integerFlag, parseFlags, UsageError } from '../lambdas/anomaly-check/nab/cli-args';
+import { integerFlag, type Io, parseFlags, processIo, UsageError, usageExitCode } from '../lambdas/anomaly-check/nab/cli-args';
 import { loadCorpus } from '../lambdas/anomaly-check/nab/corpus';
 import { detectorLabeller, evaluateLabeller, formatTable, type DetectorEvaluation } from '../lambdas/anomaly-check/nab/evaluate';
 import { readProfiles, readWindows, type ScoringProfile } from '../lambdas/anomaly-check/nab/labels';
 import { leaveOneFolderOut, policyGrid, type LeaveOneFolderOut } from '../lambdas/anomaly-check/nab/tuning';
-import type { Io } from './anomaly';
 
 export const USAGE = `usage: npm run anomaly:eval -- --data DIR [--labels DIR] [--detector NAME|all|A,B] [--sensitivity ${SENSITIVITIES.join('|')}]
                             [--min-history N] [--json] [--files] [--lofo]
   DIR holds <folder>/<name>.csv; labels default to DIR/../labels (combined_windows.json, scoring-profiles.json)
   detectors: all, default, ${DETECTOR_NAMES.join(', ')}`;
-
-const processIo: Io = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) };
 
 export interface EvalArgs {
   readonly data: string;
@@ -72,9 +69,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   try {
     args = parseEvalArgs(argv);
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    io.err(`${error.message ? `error: ${error.message}\n` : ''}${USAGE}\n`);
-    return error.message ? 2 : 0;
+    return usageExitCode(error, USAGE, io);
   }
   try {
     const profiles: ScoringProfile[] = readProfiles(args.labels);

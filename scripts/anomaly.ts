@@ -6,19 +6,11 @@
  */
 import { createDetector, DEFAULT_DETECTOR, DETECTOR_NAMES, isDetectorName } from '../lambdas/anomaly-check/detectors/registry';
 import { SENSITIVITIES, type Sensitivity } from '../lambdas/anomaly-check/detectors/types';
-import { integerFlag, parseFlags, UsageError } from '../lambdas/anomaly-check/nab/cli-args';
+import { integerFlag, type Io, parseFlags, processIo, UsageError, usageExitCode } from '../lambdas/anomaly-check/nab/cli-args';
 import { readSeriesCsv, writeScoredCsv } from '../lambdas/anomaly-check/nab/csv';
 
 export const USAGE = `usage: npm run anomaly -- --csv FILE [--detector NAME] [--sensitivity ${SENSITIVITIES.join('|')}] [--min-history N]
   detectors: default (= ${DEFAULT_DETECTOR}), ${DETECTOR_NAMES.join(', ')}`;
-
-/** Where the CLI writes; injectable for tests. */
-export interface Io {
-  out(text: string): void;
-  err(text: string): void;
-}
-
-const processIo: Io = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) };
 
 /** Settings of one run, validated. */
 export interface AnomalyArgs {
@@ -47,9 +39,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   try {
     args = parseAnomalyArgs(argv);
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    io.err(`${error.message ? `error: ${error.message}\n` : ''}${USAGE}\n`);
-    return error.message ? 2 : 0;
+    return usageExitCode(error, USAGE, io);
   }
   try {
     const series = readSeriesCsv(args.csv);

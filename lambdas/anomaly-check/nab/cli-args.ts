@@ -12,6 +12,26 @@ export class UsageError extends Error {
   }
 }
 
+/** Where a CLI writes; injectable for tests. */
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+/** Standard output and standard error. */
+export const processIo: Io = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) };
+
+/**
+ * Reports a failed argument parse: a {@link UsageError} is printed with
+ * the usage and gives the exit code (2, or 0 for `--help`, whose error has
+ * no message); anything else is rethrown.
+ */
+export function usageExitCode(error: unknown, usage: string, io: Io): number {
+  if (!(error instanceof UsageError)) throw error;
+  io.err(`${error.message ? `error: ${error.message}\n` : ''}${usage}\n`);
+  return error.message ? 2 : 0;
+}
+
 /** Flags a CLI accepts: `value` flags take one argument, `boolean` flags none. */
 export type FlagSpec = Readonly<Record<string, 'value' | 'boolean'>>;
 
